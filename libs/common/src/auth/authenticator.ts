@@ -1,0 +1,12 @@
+import type { IncomingMessage } from 'node:http';
+import type { Actor } from './actor.js';
+
+/** Request as seen by guards and resolvers: pino-http sets `id`, the guard sets `actor`. */
+export interface AppRequest extends IncomingMessage {
+  actor?: Actor | null;
+}
+
+/** Turns a request's bearer token into an Actor; implemented where users are stored. */
+export abstract class Authenticator {
+  abstract actorFor(request: AppRequest): Promise<Actor | null>;
+}

@@ -1,0 +1,39 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AuditLogEntity } from './entities/audit-log.entity.js';
+import { OrganisationEntity } from './entities/organisation.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { CreateOrganisationsUsersAuditLog1763900000000 } from './migrations/1763900000000-create-organisations-users-audit-log.js';
+import { SnakeNamingStrategy } from './naming-strategy.js';
+
+export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
+
+/** In order; a migration is never edited after it landed. */
+export const migrations = [CreateOrganisationsUsersAuditLog1763900000000];
+
+export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+    poolSize: overrides.poolSize ?? 10,
+    applicationName: overrides.applicationName ?? 'ki-marktplatz',
+    extra: { connectionTimeoutMillis: 5000 },
+  };
+}
+
+export function createDataSource(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, overrides));
+}
+
+/** Runs pending migrations; returns the names it applied. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,18 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditLogService } from './audit-log.service.js';
+import { dataSourceOptions } from './data-source.js';
+import { TransactionService } from './transaction.service.js';
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url), retryAttempts: 0 })],
+      providers: [TransactionService, AuditLogService],
+      exports: [TransactionService, AuditLogService],
+    };
+  }
+}
