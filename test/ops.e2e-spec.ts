@@ -78,3 +78,27 @@ describe('demo seed', () => {
     expect(rows.find((r) => r.slug === 'itzbund')?.roles).toEqual(['ADMIN', 'REVIEWER']);
   });
 });
+
+describe('local GraphiQL', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'development' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves GraphiQL at GET /graphql for browsers, with every asset from this server (no CDN)', async () => {
+    const page = await request(t.app.getHttpServer()).get('/graphql').set('accept', 'text/html').expect(200);
+    expect(page.text).toContain('GraphiQL');
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(sources.length).toBeGreaterThanOrEqual(4);
+    for (const source of sources) {
+      expect(source).toMatch(/^\/graphiql-assets\//);
+      await request(t.app.getHttpServer()).get(source).expect(200);
+    }
+    expect(page.text).not.toMatch(/https?:\/\//);
+  });
+});
