@@ -2,7 +2,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError } from 'graphql';
-import { DomainError, ErrorCode, formatGraphQLError, type AppConfig, type AppLogger, type AppRequest } from '@app/common';
+import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest } from '@app/common';
 import type { GraphQLContext, LoaderFactory } from './loaders.js';
 import { localGraphiQLPlugin } from './graphiql.js';
 
@@ -45,8 +45,10 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
     maxAliases: { n: g.maxAliases, ...reject(ErrorCode.TOO_MANY_ALIASES) },
     costLimit: { maxCost: g.maxCost, ...reject(ErrorCode.QUERY_TOO_COSTLY) },
     maxDirectives: { n: g.maxDirectives, ...reject(ErrorCode.TOO_MANY_DIRECTIVES) },
-    maxTokens: { n: g.maxTokens },
-    blockFieldSuggestion: { enabled: config.isProduction },
+    // Armor's token plugin parses in a hook Apollo answers with 500 on any syntax error; graphql-js's limit below does not.
+    maxTokens: { enabled: false },
+    // Armor's mask misses enum-value suggestions; withoutSuggestions below hides every "Did you mean".
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     path: '/graphql',
@@ -60,7 +62,8 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
     // armor is typed against Apollo's CommonJS declarations, we load the ESM build: same shape, other identity.
     plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), errorLoggingPlugin(logger), ...(g.playground ? [localGraphiQLPlugin()] : [])],
     validationRules: armor.validationRules,
-    formatError: formatGraphQLError,
+    parseOptions: { maxLexicalTokens: g.maxTokens },
+    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatGraphQLError(formatted, error)) : formatGraphQLError,
     context: ({ req }: { req: AppRequest }): GraphQLContext => ({ req, loaders: loaders.create() }),
   };
 }

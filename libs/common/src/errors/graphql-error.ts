@@ -15,14 +15,28 @@ const passThroughCodes = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Armor and parser limit messages, each mapped to its own documented code. */
-const limitMessages: Array<[RegExp, ErrorCode]> = [
-  [/Query depth limit/i, ErrorCode.QUERY_TOO_DEEP],
-  [/Aliases limit/i, ErrorCode.TOO_MANY_ALIASES],
-  [/Query Cost limit/i, ErrorCode.QUERY_TOO_COSTLY],
-  [/Token limit/i, ErrorCode.TOO_MANY_TOKENS],
-  [/Directives limit/i, ErrorCode.TOO_MANY_DIRECTIVES],
+/** Codes graphql-options gives armor's rejections; Apollo wraps them as GRAPHQL_VALIDATION_FAILED, keeping ours on the original. */
+const limitCodes: ErrorCode[] = [
+  ErrorCode.QUERY_TOO_DEEP,
+  ErrorCode.TOO_MANY_ALIASES,
+  ErrorCode.QUERY_TOO_COSTLY,
+  ErrorCode.TOO_MANY_DIRECTIVES,
 ];
+
+/** graphql-js's own token limit (parse option `maxLexicalTokens`) fails parsing with this message and no code. */
+const tokenLimitMessage = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+
+/** Decided by codes and graphql-js's fixed wording, never by a substring a client could put into a message. */
+function limitError(formatted: GraphQLFormattedError, error: unknown): { code: ErrorCode; message: string } | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  for (const candidate of [error, original]) {
+    const code = candidate instanceof GraphQLError ? candidate.extensions.code : undefined;
+    const limitCode = limitCodes.find((limit) => limit === code);
+    if (limitCode) return { code: limitCode, message: formatted.message };
+  }
+  const tokens = formatted.extensions?.code === ErrorCode.GRAPHQL_PARSE_FAILED ? tokenLimitMessage.exec(formatted.message) : null;
+  return tokens ? { code: ErrorCode.TOO_MANY_TOKENS, message: `Token limit of ${tokens[1]} exceeded.` } : undefined;
+}
 
 export function toGraphQLError(error: DomainError): GraphQLError {
   return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
@@ -49,12 +63,16 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
   }
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
-  for (const [pattern, limitCode] of limitMessages) {
-    if (pattern.test(formatted.message)) return { ...base, extensions: { code: limitCode } };
-  }
+  const limit = limitError(formatted, error);
+  if (limit) return { ...base, message: limit.message, extensions: { code: limit.code } };
   if (code && passThroughCodes.has(code)) {
     const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, code } };
   }
   return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/** graphql-js ends a message with " Did you mean …?" naming schema members; production hides them so the schema cannot be guessed. */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return { ...formatted, message: formatted.message.replace(/ ?Did you mean [^?]*\?/g, '') };
 }
