@@ -1,5 +1,5 @@
 // Plain ESM on the built libraries: jest loads global setup outside its module mapper (npm test builds first).
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, ensureDatabase, runMigrations, startEmbeddedPostgres } from '../dist/libs/data/src/index.js';
@@ -13,6 +13,9 @@ export default async function globalSetup() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'kim-test-pg-'));
+    // As root, postgres runs as its own user and must be able to enter the directory.
+    chmodSync(dir, 0o755);
+    globalThis.kimTestDir = dir;
     const pg = await startEmbeddedPostgres({
       dir: join(dir, 'cluster'),
       port: 0,

@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 /** Drops this run's databases (on a shared DATABASE_URL server) or stops the embedded cluster. */
 export default async function globalTeardown() {
   if (globalThis.kimTestEmbedded) {
     await globalThis.kimTestEmbedded.stop();
+    rmSync(globalThis.kimTestDir, { recursive: true, force: true });
     return;
   }
   const adminUrl = process.env.KIM_TEST_ADMIN_URL;

@@ -103,7 +103,7 @@ const badInputs: BadInput[] = [
     status: 400,
     code: ErrorCode.BATCH_TOO_LARGE,
   },
-  { name: 'an empty batch', build: (s) => post(s, []), status: 400, code: ErrorCode.BATCH_TOO_LARGE },
+  { name: 'an empty batch', build: (s) => post(s, []), status: 400, code: ErrorCode.BAD_REQUEST },
   {
     name: 'a POST as text/plain',
     build: (s) => s.post('/graphql').set('content-type', 'text/plain').send('{"query":"{ __typename }"}'),

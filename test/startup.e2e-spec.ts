@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterDirectory, freePort } from '@app/data';
@@ -60,8 +60,15 @@ describe('npm start: embedded PostgreSQL, demo data, restart', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
+    // As root, postgres runs as its own user and must be able to enter the data directory.
+    chmodSync(dataDir, 0o755);
     port = await freePort();
     env = childEnv({ DATA_DIR: dataDir, PORT: String(port) });
+  });
+
+  afterAll(() => {
+    rmSync(clusterDirectory(join(dataDir, 'postgres')), { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('starts, serves `me` for a demo token, and stops cleanly on SIGTERM', async () => {

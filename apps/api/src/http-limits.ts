@@ -23,8 +23,9 @@ export function jsonBody(limit: number) {
 export function batchLimit(max: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const body: unknown = req.body;
-    if (Array.isArray(body) && (body.length > max || body.length === 0)) {
-      return reject(res, 400, ErrorCode.BATCH_TOO_LARGE, `a batch holds 1 to ${max} operations (got ${body.length})`);
+    if (Array.isArray(body) && body.length === 0) return reject(res, 400, ErrorCode.BAD_REQUEST, 'a batch needs at least one operation');
+    if (Array.isArray(body) && body.length > max) {
+      return reject(res, 400, ErrorCode.BATCH_TOO_LARGE, `a batch holds at most ${max} operations (got ${body.length})`);
     }
     next();
   };

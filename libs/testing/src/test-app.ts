@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -33,11 +33,14 @@ export interface TestApp {
 /** The real application on its own database; `env` overrides configuration like the environment would. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kim-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'kim-test-data-')),
+    DATA_DIR: dataDir,
     LOCAL_AUTH_SECRET: TEST_LOCAL_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.KIM_TEST_LOG ?? 'silent',
+    SEED_DEMO_DATA: 'false',
+    MIGRATE_ON_START: 'false',
     ...env,
   });
   const app = await createApp(config, database.url, createLogger(config.logLevel));
@@ -61,6 +64,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
         { expiresIn: options.expiresIn },
       );
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

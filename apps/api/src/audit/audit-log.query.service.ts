@@ -12,6 +12,6 @@ export class AuditLogQueryService {
     const query = this.tx.manager.getRepository(AuditLogEntity).createQueryBuilder('a');
     if (filter.entityType) query.where('a.entity_type = :entityType', { entityType: filter.entityType });
     // The identity id orders like time and is unique, so it serves as both sort key and tie-breaker.
-    return findPage(query, { key: 'a.id', id: 'a.id', descending: true, valueOf: (a) => a.id, idOf: (a) => a.id }, page);
+    return findPage(query, { key: 'a.id', keyKind: 'bigint', id: 'a.id', idKind: 'bigint', descending: true, valueOf: (a) => a.id, idOf: (a) => a.id }, page);
   }
 }

@@ -1,6 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { Allow, ConnectionArgs, CurrentActor, mapConnection, parsePageRequest, Role, type Actor } from '@app/common';
+import { Allow, CurrentActor, mapConnection, parsePageRequest, Role, type Actor } from '@app/common';
 import { AuditLogEntry, AuditLogEntryConnection } from './audit-log-entry.type.js';
+import { AuditLogArgs } from './audit-log.args.js';
 import { AuditLogQueryService } from './audit-log.query.service.js';
 
 @Resolver()
@@ -9,11 +10,7 @@ export class AuditLogResolver {
 
   @Query(() => AuditLogEntryConnection, { description: 'Who changed what and when, newest first (admins).' })
   @Allow(Role.ADMIN)
-  async auditLog(
-    @Args() args: ConnectionArgs,
-    @Args('entityType', { type: () => String, nullable: true }) entityType: string | null,
-    @CurrentActor() actor: Actor,
-  ): Promise<AuditLogEntryConnection> {
-    return mapConnection(await this.entries.list(actor, parsePageRequest(args), { entityType }), AuditLogEntry.from);
+  async auditLog(@Args() args: AuditLogArgs, @CurrentActor() actor: Actor): Promise<AuditLogEntryConnection> {
+    return mapConnection(await this.entries.list(actor, parsePageRequest(args), { entityType: args.entityType }), AuditLogEntry.from);
   }
 }

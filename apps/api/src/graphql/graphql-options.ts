@@ -17,7 +17,9 @@ function errorLoggingPlugin(logger: AppLogger): ApolloServerPlugin {
           for (const error of errors) {
             const original = error.originalError;
             const code = error.extensions?.code;
-            const expected = original instanceof DomainError || (original === undefined && typeof code === 'string' && clientCodes.has(code));
+            // Apollo attaches a GraphQLError as original to parse and validation failures: still the client's mistake.
+            const expected =
+              original instanceof DomainError || ((original === undefined || original instanceof GraphQLError) && typeof code === 'string' && clientCodes.has(code));
             const requestId = (contextValue as Partial<GraphQLContext> | undefined)?.req?.id;
             if (expected) {
               logger.debug({ requestId, operationName, code: original instanceof DomainError ? original.code : code }, error.message);

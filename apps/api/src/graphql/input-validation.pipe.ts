@@ -9,6 +9,22 @@ function problems(errors: ValidationError[], prefix: string): FieldProblem[] {
   });
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Paths of strings holding U+0000, which PostgreSQL cannot store in text; only plain input data is walked. */
+function nulCharacters(value: unknown, path: string, seen = new WeakSet<object>()): FieldProblem[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path, message: 'must not contain the NUL character' }] : [];
+  if (!Array.isArray(value) && !isPlainObject(value)) return [];
+  if (seen.has(value)) return [];
+  seen.add(value);
+  if (Array.isArray(value)) return value.flatMap((item, index) => nulCharacters(item, `${path}.${index}`, seen));
+  return Object.entries(value).flatMap(([key, item]) => nulCharacters(item, path ? `${path}.${key}` : key, seen));
+}
+
 /** class-validator on every input; failures become BAD_USER_INPUT listing each field (`input.slug`). */
 @Injectable()
 export class InputValidationPipe extends ValidationPipe {
@@ -26,6 +42,8 @@ export class InputValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nul = nulCharacters(value, metadata.data ?? '');
+    if (nul.length > 0) throw new BadUserInput(nul.map((p) => `${p.field}: ${p.message}`).join('; '), nul);
     try {
       return await super.transform(value, metadata);
     } catch (error) {

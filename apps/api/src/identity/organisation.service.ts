@@ -41,12 +41,16 @@ export class OrganisationService {
     const rule = stateRule[input.level];
     if (rule === 'required' && state === null) throw BadUserInput.field('input.state', `is required for level ${input.level}`);
     if (rule === 'forbidden' && state !== null) throw BadUserInput.field('input.state', `must be empty for level ${input.level}`);
+    const name = input.name.trim();
+    // The table's CHECK counts code points of the trimmed name; the input's Length counts blanks and skips variation selectors.
+    const nameLength = [...name].length;
+    if (nameLength < 2 || nameLength > 200) throw BadUserInput.field('input.name', 'must be 2..200 characters, surrounding blanks not counted');
     return this.tx.run(async (manager) => {
       const inserted: OrganisationEntity[] = await manager.query(
         `INSERT INTO organisation (name, slug, level, state) VALUES ($1, $2, $3, $4)
          ON CONFLICT (slug) DO NOTHING
          RETURNING id, name, slug, level, state, created_at AS "createdAt"`,
-        [input.name.trim(), input.slug, input.level, state],
+        [name, input.slug, input.level, state],
       );
       const organisation = inserted[0];
       if (organisation === undefined) throw new Conflict(`an organisation with slug "${input.slug}" already exists`, { field: 'input.slug' });

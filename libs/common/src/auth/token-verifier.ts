@@ -94,9 +94,13 @@ export class TokenVerifier {
     if (this.oidcKeys === null) {
       let jwksUrl = oidc.jwksUrl;
       if (jwksUrl === null) {
-        const response = await fetch(new URL('.well-known/openid-configuration', oidc.issuer.replace(/\/?$/, '/')));
-        if (!response.ok) throw new Unauthenticated('identity provider is unreachable');
-        const discovery = (await response.json()) as { jwks_uri?: unknown };
+        const response = await fetch(new URL('.well-known/openid-configuration', oidc.issuer.replace(/\/?$/, '/')), {
+          signal: AbortSignal.timeout(5000),
+        }).catch(() => null);
+        if (response === null || !response.ok) throw new Unauthenticated('identity provider is unreachable');
+        const discovery = (await response.json()) as { jwks_uri?: unknown; issuer?: unknown };
+        // OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it was fetched for.
+        if (discovery.issuer !== oidc.issuer) throw new Unauthenticated('identity provider names another issuer');
         if (typeof discovery.jwks_uri !== 'string') throw new Unauthenticated('identity provider has no jwks_uri');
         jwksUrl = discovery.jwks_uri;
       }

@@ -17,6 +17,8 @@ export interface AppConfig {
   seedDemoData: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   anonymousRead: boolean;
+  /** Slug of the organisation that runs the marketplace; its reviewers may review every entry. */
+  operatorOrganisation: string | null;
   auth: {
     /** Accept HS256 tokens signed with the local secret (embedded default, tests, demo). */
     localEnabled: boolean;
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const isProduction = nodeEnv === 'production';
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']) ?? null;
   const embedded = databaseUrl === null;
+  const seedDemoData = r.bool('SEED_DEMO_DATA', embedded);
 
   const oidcIssuer = r.url('OIDC_ISSUER', ['https:', 'http:']);
   const oidcAudience = r.string('OIDC_AUDIENCE');
@@ -136,9 +139,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(r.string('DATA_DIR') ?? '.data'),
     embeddedPostgresPort: r.int('EMBEDDED_PG_PORT', 0, 0, 65535),
     migrateOnStart: r.bool('MIGRATE_ON_START', embedded),
-    seedDemoData: r.bool('SEED_DEMO_DATA', embedded),
+    seedDemoData,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     anonymousRead: r.bool('ANONYMOUS_READ', false),
+    operatorOrganisation: r.string('OPERATOR_ORGANISATION') ?? (seedDemoData ? 'itzbund' : null),
     auth: {
       localEnabled,
       localSecret,

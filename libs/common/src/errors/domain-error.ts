@@ -1,3 +1,4 @@
+import { IntrinsicException } from '@nestjs/common';
 import { ErrorCode } from './error-code.js';
 
 export interface FieldProblem {
@@ -6,8 +7,11 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Base of every expected failure; mapped once to a GraphQL error by code (see graphql-error.ts). */
-export abstract class DomainError extends Error {
+/**
+ * Base of every expected failure; mapped once to a GraphQL error by code (see graphql-error.ts).
+ * Intrinsic, so Nest does not log the client's mistakes as server errors (our Apollo plugin logs them at debug).
+ */
+export abstract class DomainError extends IntrinsicException {
   abstract readonly code: ErrorCode;
   constructor(
     message: string,

@@ -57,11 +57,26 @@ export function parsePageRequest(args: ConnectionArgs): PageRequest {
   return { forward: hasFirst, limit: size as number, cursor: raw ? decodeCursor(raw, hasFirst ? 'after' : 'before') : null };
 }
 
+/** Column types a cursor part may be compared with (add one when a connection sorts by another); a part that does not fit is a forged cursor. */
+export type KeysetKind = 'text' | 'uuid' | 'bigint';
+
+const fitsKind: Record<KeysetKind, (value: SortValue) => boolean> = {
+  // PostgreSQL text cannot hold NUL.
+  text: (value) => typeof value === 'string' && !value.includes('\u0000'),
+  uuid: (value) => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+  // PostgreSQL returns int8 as a string; 18 digits always fit.
+  bigint: (value) => typeof value === 'string' && /^-?[0-9]{1,18}$/.test(value),
+};
+
 export interface KeysetOrder<T> {
   /** SQL expression of the sort key, e.g. `o.name`. */
   key: string;
+  /** Column type of the sort key; default text. */
+  keyKind?: KeysetKind;
   /** SQL expression of the unique tie-breaker, e.g. `o.id`. */
   id: string;
+  /** Column type of the tie-breaker; default uuid. */
+  idKind?: KeysetKind;
   descending?: boolean;
   valueOf(row: T): SortValue;
   idOf(row: T): string;
@@ -76,6 +91,9 @@ export async function findPage<T extends ObjectLiteral>(
   order: KeysetOrder<T>,
   page: PageRequest,
 ): Promise<ConnectionShape<T>> {
+  if (page.cursor && !(fitsKind[order.keyKind ?? 'text'](page.cursor.v) && fitsKind[order.idKind ?? 'uuid'](page.cursor.i))) {
+    throw BadUserInput.field(page.forward ? 'after' : 'before', 'is not a cursor of this connection');
+  }
   const totalCount = await query.clone().getCount();
   const ascending = page.forward !== (order.descending ?? false);
   const paged = query.clone();
