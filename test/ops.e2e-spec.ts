@@ -1,7 +1,8 @@
 import pg from 'pg';
 import request from 'supertest';
 import { testHarnessEnv } from '@app/common';
-import { demoOrganisations, demoUsers, seedDemoData } from '@app/data';
+import { demoAiSystems, demoOrganisations, demoUsers, seedDemoData } from '@app/data';
+import { DemoCatalogueSeeder } from '../apps/api/src/catalogue/demo-catalogue.seed.js';
 import { createTestApp, type TestApp } from '@app/testing';
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -30,7 +31,7 @@ describe('health and readiness', () => {
     await request(t.app.getHttpServer()).get('/health').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
     const ready = await request(t.app.getHttpServer()).get('/ready').expect(200);
     expect(ready.body.info.database.status).toBe('up');
-    expect(ready.body.info.migrations).toMatchObject({ status: 'up', applied: 1 });
+    expect(ready.body.info.migrations).toMatchObject({ status: 'up', applied: 2 });
   });
 
   it('turns /ready unready (503) while the database refuses connections, and ready again after', async () => {
@@ -75,7 +76,21 @@ describe('demo seed', () => {
       expect(rows.find((r) => r.slug === org.slug)?.roles).toEqual(['PUBLISHER', 'REVIEWER', null]);
       expect(counts.find((c) => c.slug === org.slug)?.users).toBe('3');
     }
-    expect(rows.find((r) => r.slug === 'itzbund')?.roles).toEqual(['ADMIN', 'REVIEWER']);
+    expect(rows.find((r) => r.slug === 'itzbund')?.roles).toEqual(['ADMIN', 'PUBLISHER', 'REVIEWER']);
+  });
+
+  it('publishes the demo catalogue once, reviewed by each organisation\'s reviewer and indexed for search', async () => {
+    await seedDemoData(t.dataSource);
+    const seeder = t.app.get(DemoCatalogueSeeder);
+    expect(await seeder.seed()).toBe(demoAiSystems.length);
+    expect(await seeder.seed()).toBe(0);
+    const [counts]: Array<{ all: string; listed: string; indexed: string; revisions: string }> = await t.dataSource.query(
+      `SELECT count(*) AS all, count(*) FILTER (WHERE listed) AS listed, count(*) FILTER (WHERE search_vector IS NOT NULL) AS indexed,
+              (SELECT count(*) FROM ai_system_revision WHERE outcome = 'APPROVED' AND reviewed_by <> submitted_by) AS revisions
+       FROM ai_system`,
+    );
+    const published = String(demoAiSystems.filter((d) => d.publishedDaysAgo !== null).length);
+    expect(counts).toEqual({ all: String(demoAiSystems.length), listed: published, indexed: published, revisions: published });
   });
 });
 

@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AuthGuard, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
 import { DatabaseModule } from '@app/data';
 import { AuditModule } from './audit/audit.module.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { InputValidationPipe } from './graphql/input-validation.pipe.js';
 import { LoaderFactory } from './graphql/loaders.js';
@@ -25,6 +26,7 @@ export class AppModule {
         NodeModule,
         IdentityModule,
         AuditModule,
+        CatalogueModule,
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, createLogger, loadConfig } from '@app/common';
 import { prepareDatabase } from '@app/data';
+import { DemoCatalogueSeeder } from './catalogue/demo-catalogue.seed.js';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   let app;
   try {
     app = await createApp(config, database.url, logger);
+    if (config.seedDemoData) logger.info({ entries: await app.get(DemoCatalogueSeeder).seed() }, 'demo catalogue seeded');
   } catch (error) {
     await database.embedded?.stop();
     throw error;

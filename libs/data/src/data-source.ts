@@ -3,12 +3,13 @@ import { AuditLogEntity } from './entities/audit-log.entity.js';
 import { OrganisationEntity } from './entities/organisation.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { CreateOrganisationsUsersAuditLog1763900000000 } from './migrations/1763900000000-create-organisations-users-audit-log.js';
+import { CreateCatalogue1763900100000 } from './migrations/1763900100000-create-catalogue.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
 
 /** In order; a migration is never edited after it landed. */
-export const migrations = [CreateOrganisationsUsersAuditLog1763900000000];
+export const migrations = [CreateOrganisationsUsersAuditLog1763900000000, CreateCatalogue1763900100000];
 
 export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
   return {

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditLogService } from './audit-log.service.js';
 import { dataSourceOptions } from './data-source.js';
+import { DomainEventService } from './domain-event.service.js';
 import { TransactionService } from './transaction.service.js';
 
 @Global()
@@ -11,8 +12,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url), retryAttempts: 0 })],
-      providers: [TransactionService, AuditLogService],
-      exports: [TransactionService, AuditLogService],
+      providers: [TransactionService, AuditLogService, DomainEventService],
+      exports: [TransactionService, AuditLogService, DomainEventService],
     };
   }
 }

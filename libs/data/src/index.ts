@@ -11,3 +11,6 @@ export * from './seed/demo-data.js';
 export * from './seed/demo-seed.js';
 export * from './transaction.service.js';
 export * from './prepare-database.js';
+export * from './catalogue/index.js';
+export * from './domain-event.service.js';
+export * from './seed/demo-ai-systems.js';

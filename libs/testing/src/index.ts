@@ -1,3 +1,4 @@
 export * from './factories.js';
 export * from './test-app.js';
 export * from './test-database.js';
+export * from './catalogue-fixtures.js';

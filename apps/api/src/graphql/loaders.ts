@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { AppRequest } from '@app/common';
-import type { OrganisationEntity } from '@app/data';
+import type { OrganisationEntity, UserEntity } from '@app/data';
 import { OrganisationService } from '../identity/organisation.service.js';
+import { UserService } from '../identity/user.service.js';
 
 /** One loader per relation, fresh for every request so nothing is cached across users. */
 export interface Loaders {
   organisation: DataLoader<string, OrganisationEntity | null>;
+  user: DataLoader<string, UserEntity | null>;
 }
 
 export interface GraphQLContext {
@@ -21,11 +23,15 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Arra
 
 @Injectable()
 export class LoaderFactory {
-  constructor(private readonly organisations: OrganisationService) {}
+  constructor(
+    private readonly organisations: OrganisationService,
+    private readonly users: UserService,
+  ) {}
 
   create(): Loaders {
     return {
       organisation: new DataLoader(async (ids) => byId(ids, await this.organisations.findByIds(ids))),
+      user: new DataLoader(async (ids) => byId(ids, await this.users.findByIds(ids))),
     };
   }
 }

@@ -11,6 +11,13 @@ export class UserService {
     return this.tx.manager.findOneBy(UserEntity, { id });
   }
 
+  async findByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    return this.tx.manager.query(
+      `SELECT id, email, display_name AS "displayName", organisation_id AS "organisationId", roles FROM app_user WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   async findVisible(actor: Actor | null, id: string): Promise<UserEntity | null> {
     if (actor === null) return null;
     const user = await this.findById(id);

@@ -32,9 +32,10 @@ const people: Record<string, [string, string, string]> = {
   'stadt-leipzig': ['Paul Richter', 'Sophie Neumann', 'Ole Lehmann'],
 };
 
-/** Each organisation has a publisher, a reviewer and an agency user; ITZBund operates the marketplace. */
+/** Each organisation has a publisher, a reviewer and an agency user; ITZBund operates the marketplace and has the admin. */
 export const demoUsers: DemoUser[] = [
   { email: 'admin@itzbund.example', displayName: 'Claudia Fischer', organisation: 'itzbund', roles: ['ADMIN'] },
+  { email: 'publisher@itzbund.example', displayName: 'Anke Vogel', organisation: 'itzbund', roles: ['PUBLISHER'] },
   { email: 'reviewer@itzbund.example', displayName: 'Stefan Weber', organisation: 'itzbund', roles: ['REVIEWER'] },
   ...Object.entries(people).flatMap(([organisation, [publisher, reviewer, user]]) => [
     { email: `publisher@${organisation}.example`, displayName: publisher, organisation, roles: ['PUBLISHER'] },

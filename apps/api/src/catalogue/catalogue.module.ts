@@ -1,0 +1,24 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry.service.js';
+import { AiSystemFieldsResolver, AiSystemRevisionFieldsResolver } from './ai-system-fields.resolver.js';
+import { CatalogueResolver } from './catalogue.resolver.js';
+import { DemoCatalogueSeeder } from './demo-catalogue.seed.js';
+import { EntryPublishingService } from './entry-publishing.service.js';
+import { EntryQueryService } from './entry-query.service.js';
+import { EntrySearchIndex } from './entry-search-index.service.js';
+import { EntryStore } from './entry-store.js';
+
+@Module({
+  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver],
+  exports: [EntryQueryService, DemoCatalogueSeeder],
+})
+export class CatalogueModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly entries: EntryQueryService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('AiSystem', (id, actor) => this.entries.findVisible(id, actor));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './ai-system-content.js';
+export * from './catalogue-enums.js';

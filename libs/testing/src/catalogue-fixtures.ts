@@ -1,0 +1,32 @@
+/** A complete entry in GraphQL input form: passes every submission rule. Override what a test is about. */
+export function completeContent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'Testsystem Bescheiderklärung',
+    shortDescription: 'Erklärt Bescheide in einfacher Sprache und beantwortet Rückfragen von Bürgerinnen und Bürgern.',
+    description: 'Ein Sprachmodell fasst Bescheide zusammen und erklärt Fachbegriffe; Antworten werden von Sachbearbeitung stichprobenartig geprüft.',
+    contacts: [{ name: 'Erika Mustermann', email: 'erika.mustermann@behoerde.example', role: 'Fachverantwortung' }],
+    policyAreas: ['SOCIAL_AFFAIRS'],
+    tags: ['Bescheid', 'einfache Sprache'],
+    lifecycle: 'PILOT',
+    purpose: 'Weniger Rückfragen und Widersprüche aus Unverständnis.',
+    affectedGroups: ['Leistungsberechtigte'],
+    aiTechniques: ['LARGE_LANGUAGE_MODEL'],
+    modelsUsed: ['LLaMA 3.1 8B (lokal)'],
+    inputData: 'Bescheidtexte ohne Personendaten',
+    processesPersonalData: false,
+    humanOversight: 'Stichproben durch die Sachbearbeitung, Rückmeldefunktion für Bürger.',
+    risksAndMitigations: 'Halluzinationen: Antworten zitieren nur den Bescheid.',
+    aiActRiskClass: 'TRANSPARENCY_ART50',
+    generalPurposeModel: true,
+    dpiaStatus: 'NOT_REQUIRED',
+    friaStatus: 'NOT_REQUIRED',
+    licence: 'EUPL-1.2',
+    sourceCodeUrl: 'https://gitlab.opencode.de/test/bescheid',
+    deploymentModes: ['ON_PREMISES'],
+    languages: ['de'],
+    maintenance: 'INTERNAL',
+    reusePotential: 'HIGH',
+    gatedDetails: { deploymentNotes: 'Helm-Chart im internen Repository', technicalContact: 'technik@behoerde.example', repositoryAccess: null },
+    ...overrides,
+  };
+}
