@@ -6,10 +6,12 @@ import { DemoCatalogueSeeder } from './demo-catalogue.seed.js';
 import { EntryPublishingService } from './entry-publishing.service.js';
 import { EntryQueryService } from './entry-query.service.js';
 import { EntrySearchIndex } from './entry-search-index.service.js';
+import { EntrySearchService } from './entry-search.service.js';
 import { EntryStore } from './entry-store.js';
+import { SearchResolver } from './search.resolver.js';
 
 @Module({
-  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver],
+  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver],
   exports: [EntryQueryService, DemoCatalogueSeeder],
 })
 export class CatalogueModule implements OnModuleInit {

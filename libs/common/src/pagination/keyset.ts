@@ -58,7 +58,7 @@ export function parsePageRequest(args: ConnectionArgs): PageRequest {
 }
 
 /** Column types a cursor part may be compared with (add one when a connection sorts by another); a part that does not fit is a forged cursor. */
-export type KeysetKind = 'text' | 'uuid' | 'bigint';
+export type KeysetKind = 'text' | 'uuid' | 'bigint' | 'float' | 'timestamp';
 
 const fitsKind: Record<KeysetKind, (value: SortValue) => boolean> = {
   // PostgreSQL text cannot hold NUL.
@@ -66,7 +66,16 @@ const fitsKind: Record<KeysetKind, (value: SortValue) => boolean> = {
   uuid: (value) => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
   // PostgreSQL returns int8 as a string; 18 digits always fit.
   bigint: (value) => typeof value === 'string' && /^-?[0-9]{1,18}$/.test(value),
+  float: (value) => typeof value === 'number' && Number.isFinite(value),
+  timestamp: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value)),
 };
+
+/** Refuses a cursor whose parts do not fit the columns it will be compared with (a forged cursor). */
+export function assertCursorFits(page: PageRequest, keyKind: KeysetKind, idKind: KeysetKind): void {
+  if (page.cursor && !(fitsKind[keyKind](page.cursor.v) && fitsKind[idKind](page.cursor.i))) {
+    throw BadUserInput.field(page.forward ? 'after' : 'before', 'is not a cursor of this connection');
+  }
+}
 
 export interface KeysetOrder<T> {
   /** SQL expression of the sort key, e.g. `o.name`. */
@@ -91,9 +100,7 @@ export async function findPage<T extends ObjectLiteral>(
   order: KeysetOrder<T>,
   page: PageRequest,
 ): Promise<ConnectionShape<T>> {
-  if (page.cursor && !(fitsKind[order.keyKind ?? 'text'](page.cursor.v) && fitsKind[order.idKind ?? 'uuid'](page.cursor.i))) {
-    throw BadUserInput.field(page.forward ? 'after' : 'before', 'is not a cursor of this connection');
-  }
+  assertCursorFits(page, order.keyKind ?? 'text', order.idKind ?? 'uuid');
   const totalCount = await query.clone().getCount();
   const ascending = page.forward !== (order.descending ?? false);
   const paged = query.clone();

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { assertCursorFits, BadUserInput, encodeCursor, parsePageRequest, toGlobalId, type Actor } from '@app/common';
+import { TransactionService } from '@app/data';
+import type { AiSystem } from './ai-system.type.js';
+import { EntryQueryService } from './entry-query.service.js';
+import { entryColumns, type EntryRow } from './entry-store.js';
+import { compoundCandidates, splitCompound } from './german-compounds.js';
+import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
+import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, queryWords, SqlParams, tsQueryText, whereAll, type FacetField } from './search-query.js';
+import type { AiSystemSearchResult, SearchFacet, SearchHighlight } from './search.types.js';
+
+/** How many matches relevance ranking looks at; keeps very common words as fast as rare ones. */
+export const RANK_CANDIDATES = 2000;
+
+interface PageRow extends EntryRow {
+  score: number | null;
+  sortValue: string | number;
+  nameHeadline: string | null;
+  shortHeadline: string | null;
+}
+
+const orderSql: Record<AiSystemOrder, { key: string; keyKind: 'float' | 'timestamp' | 'text'; descending: boolean }> = {
+  [AiSystemOrder.RELEVANCE]: { key: 'c.score', keyKind: 'float', descending: true },
+  [AiSystemOrder.NEWEST]: { key: 's.published_at', keyKind: 'timestamp', descending: true },
+  [AiSystemOrder.NAME]: { key: 'lower(s.name)', keyKind: 'text', descending: false },
+};
+
+/** The value a cursor carries for each order, as text PostgreSQL compares exactly (microseconds kept). */
+const cursorValueSql: Record<AiSystemOrder, string> = {
+  [AiSystemOrder.RELEVANCE]: 'c.score',
+  [AiSystemOrder.NEWEST]: `to_char(s.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  [AiSystemOrder.NAME]: 'lower(s.name)',
+};
+
+/**
+ * searchAiSystems: full text over the published entries (German and English stems, compounds, prefixes),
+ * filters, facets without their own filter, keyset pages, highlights and a typo suggestion — in at most
+ * three SQL statements whatever the number of hits.
+ */
+@Injectable()
+export class EntrySearchService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly entries: EntryQueryService,
+  ) {}
+
+  async search(args: SearchAiSystemsArgs, actor: Actor | null): Promise<AiSystemSearchResult> {
+    const page = parsePageRequest(args);
+    if (!page.forward) throw BadUserInput.field('last', 'search pages forward: use first and after');
+    const words = queryWords(args.query);
+    const order = args.orderBy ?? (words ? AiSystemOrder.RELEVANCE : AiSystemOrder.NEWEST);
+    if (order === AiSystemOrder.RELEVANCE && !words) throw BadUserInput.field('orderBy', 'RELEVANCE needs a query');
+    const { key, keyKind, descending } = orderSql[order];
+    assertCursorFits(page, keyKind, 'uuid');
+
+    const vocabulary = words ? await this.vocabulary(words) : null;
+    const tsQuery = words && vocabulary ? tsQueryText(words, vocabulary.splits) : null;
+
+    const params = new SqlParams();
+    const q = tsQuery === null ? null : params.add(tsQuery);
+    const conditions = filterConditions(args.filter, params);
+    const match = q === null ? '' : ' AND s.search_vector @@ q.q';
+    const from = q === null ? 'ai_system s' : `ai_system s, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
+    const [rows, facets] = await Promise.all([
+      this.page({ params, from, match, conditions, order, key, descending, page, q }),
+      this.facets(tsQuery, args),
+    ]);
+
+    const hasMore = rows.length > page.limit;
+    const pageRows = rows.slice(0, page.limit);
+    const operator = { organisationId: null };
+    const edges = pageRows.flatMap((row) => {
+      const node = this.entries.view(row, actor, operator);
+      return node === null ? [] : [{ cursor: encodeCursor(row.sortValue, row.id), node, highlights: this.highlights(row), score: row.score }];
+    });
+    const totalCount = facets.total;
+    const didYouMean = totalCount === 0 && vocabulary?.suggestion ? vocabulary.suggestion : null;
+    return {
+      edges,
+      nodes: edges.map((edge) => edge.node as AiSystem),
+      totalCount,
+      facets: facets.facets,
+      didYouMean,
+      pageInfo: {
+        hasNextPage: hasMore,
+        hasPreviousPage: page.cursor !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  /** One statement: which query words and compound parts the catalogue knows, and the nearest word for unknown ones. */
+  private async vocabulary(words: string[]): Promise<{ splits: Map<string, [string, string]>; suggestion: string | null }> {
+    const parts = words.flatMap((word) => compoundCandidates(word).flatMap(([lefts, right]) => [...lefts, right]));
+    const rows: Array<{ word: string; suggestion: string | null }> = await this.tx.manager.query(
+      `SELECT v.word, NULL AS suggestion FROM search_vocabulary v WHERE v.word = ANY($1::text[]) AND v.documents > 0
+       UNION ALL
+       SELECT w.word, (SELECT v.word FROM search_vocabulary v WHERE v.documents > 0 AND v.word % w.word
+                       ORDER BY similarity(v.word, w.word) DESC, v.documents DESC, v.word LIMIT 1)
+       FROM unnest($2::text[]) AS w(word)
+       WHERE NOT EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word = w.word AND v.documents > 0)`,
+      [[...new Set([...words, ...parts])], words],
+    );
+    const known = new Set(rows.filter((row) => row.suggestion === null).map((row) => row.word));
+    const corrections = new Map(rows.filter((row) => row.suggestion !== null).map((row) => [row.word, row.suggestion as string]));
+    const splits = new Map<string, [string, string]>();
+    for (const word of words) {
+      const split = splitCompound(word, known);
+      if (split) splits.set(word, split);
+    }
+    const suggestion = corrections.size === 0 ? null : words.map((word) => corrections.get(word) ?? word).join(' ');
+    return { splits, suggestion };
+  }
+
+  private async page(p: {
+    params: SqlParams;
+    from: string;
+    match: string;
+    conditions: Map<FacetField, string>;
+    order: AiSystemOrder;
+    key: string;
+    descending: boolean;
+    page: ReturnType<typeof parsePageRequest>;
+    q: string | null;
+  }): Promise<PageRow[]> {
+    const { params, from, match, conditions, order, key, descending, page, q } = p;
+    const direction = descending ? 'DESC' : 'ASC';
+    const after = page.cursor
+      ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${order === AiSystemOrder.NEWEST ? '::timestamptz' : order === AiSystemOrder.RELEVANCE ? '::float8' : ''}, ${params.add(page.cursor.i)}::uuid)`
+      : '';
+    const limit = params.add(page.limit + 1);
+    const options = q === null ? '' : params.add(headlineOptions);
+    const headlines =
+      q === null
+        ? 'NULL AS "nameHeadline", NULL AS "shortHeadline"'
+        : `ts_headline('german', coalesce(s.published->>'name', ''), q.q, ${options}) AS "nameHeadline",
+           ts_headline('german', coalesce(s.published->>'shortDescription', ''), q.q, ${options}) AS "shortHeadline"`;
+    const where = `s.listed${match} AND ${whereAll(conditions)}`;
+    let sql: string;
+    if (order === AiSystemOrder.RELEVANCE) {
+      const cap = params.add(RANK_CANDIDATES);
+      sql = `
+        WITH c AS MATERIALIZED (
+          SELECT s.id, ts_rank(s.search_vector, q.q)::float8 AS score FROM ${from} WHERE ${where} LIMIT ${cap}
+        ), top AS (
+          SELECT c.id, c.score FROM c JOIN ai_system s ON s.id = c.id WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
+        )
+        SELECT ${entryColumns}, c.score, c.score AS "sortValue", ${headlines}
+        FROM top c JOIN ai_system s ON s.id = c.id, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q
+        ORDER BY c.score DESC, c.id DESC`;
+    } else {
+      const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';
+      sql = `
+        SELECT ${entryColumns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}
+        FROM ${from} WHERE ${where}${after}
+        ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
+    }
+    return this.tx.manager.query(sql, params.values);
+  }
+
+  /** One statement: the total and, per facet, counts for everything but the facet's own filter. */
+  private async facets(tsQuery: string | null, args: SearchAiSystemsArgs): Promise<{ total: number; facets: SearchFacet[] }> {
+    const params = new SqlParams();
+    const q = tsQuery === null ? null : params.add(tsQuery);
+    const conditions = filterConditions(args.filter, params);
+    const matched =
+      q === null
+        ? `SELECT * FROM ai_system s WHERE s.listed`
+        : `SELECT s.* FROM ai_system s WHERE s.listed AND s.search_vector @@ (to_tsquery('german', ${q}) || to_tsquery('english', ${q}))`;
+    const selects = [`SELECT '__total' AS field, NULL AS value, count(*)::int AS count FROM m s WHERE ${whereAll(conditions)}`];
+    for (const field of facetFields) {
+      const { column, shape } = facetColumns[field];
+      const where = whereAll(conditions, field);
+      selects.push(
+        shape === 'array'
+          ? `SELECT '${field}', v, count(*)::int FROM m s, unnest(s.${column}) v WHERE ${where} GROUP BY v`
+          : `SELECT '${field}', s.${column}::text, count(*)::int FROM m s WHERE ${where} AND s.${column} IS NOT NULL GROUP BY s.${column}`,
+      );
+    }
+    const rows: Array<{ field: string; value: string | null; count: number }> = await this.tx.manager.query(
+      `WITH m AS MATERIALIZED (${matched}) ${selects.join(' UNION ALL ')}`,
+      params.values,
+    );
+    const byField = new Map<string, Array<{ value: string; count: number }>>();
+    let total = 0;
+    for (const row of rows) {
+      if (row.field === '__total') {
+        total = row.count;
+        continue;
+      }
+      const value = row.field === 'organisation' ? toGlobalId('Organisation', row.value ?? '') : (row.value ?? '');
+      byField.set(row.field, [...(byField.get(row.field) ?? []), { value, count: row.count }]);
+    }
+    const facets = facetFields.map((field) => ({
+      field,
+      values: (byField.get(field) ?? []).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+    }));
+    return { total, facets };
+  }
+
+  private highlights(row: PageRow): SearchHighlight[] {
+    const found: SearchHighlight[] = [];
+    if (row.nameHeadline?.includes('\u0001')) found.push({ field: 'name', html: highlightHtml(row.nameHeadline) });
+    if (row.shortHeadline?.includes('\u0001')) found.push({ field: 'shortDescription', html: highlightHtml(row.shortHeadline) });
+    return found;
+  }
+}

@@ -1,0 +1,123 @@
+import { BadUserInput, fromGlobalId } from '@app/common';
+import type { AiSystemFilter } from './search.inputs.js';
+
+export const MAX_QUERY_LENGTH = 500;
+export const MAX_QUERY_WORDS = 12;
+
+/**
+ * The words of a user's query: letters and digits only, so nothing of tsquery's syntax (& | ! : * ( ) ' \)
+ * ever reaches PostgreSQL. Null when there is no query (browse).
+ */
+export function queryWords(query: string | null | undefined): string[] | null {
+  if (query === null || query === undefined) return null;
+  if (query.length > MAX_QUERY_LENGTH) throw BadUserInput.field('query', `must be at most ${MAX_QUERY_LENGTH} characters`);
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].filter((w) => w.length <= 60);
+  if (words.length === 0) throw BadUserInput.field('query', 'needs at least one word (letters or digits); leave it out to browse');
+  if (words.length > MAX_QUERY_WORDS) throw BadUserInput.field('query', `may hold at most ${MAX_QUERY_WORDS} words`);
+  return words;
+}
+
+/** tsquery text: every word as a prefix, a known compound also as its two parts; all words must match. */
+export function tsQueryText(words: string[], splits: ReadonlyMap<string, [string, string]>): string {
+  return words
+    .map((word) => {
+      const split = splits.get(word);
+      return split ? `('${word}':* | ('${split[0]}':* & '${split[1]}':*))` : `'${word}':*`;
+    })
+    .join(' & ');
+}
+
+export type FacetField =
+  | 'lifecycle'
+  | 'aiActRiskClass'
+  | 'organisation'
+  | 'governmentLevel'
+  | 'state'
+  | 'policyArea'
+  | 'aiTechnique'
+  | 'licence'
+  | 'deploymentMode'
+  | 'language'
+  | 'processesPersonalData'
+  | 'hasSourceCode'
+  | 'reusePotential';
+
+interface FacetColumn {
+  column: string;
+  shape: 'scalar' | 'array' | 'boolean';
+}
+
+/** Where each filter and facet lives in ai_system. */
+export const facetColumns: Record<FacetField, FacetColumn> = {
+  lifecycle: { column: 'lifecycle', shape: 'scalar' },
+  aiActRiskClass: { column: 'ai_act_risk_class', shape: 'scalar' },
+  organisation: { column: 'organisation_id', shape: 'scalar' },
+  governmentLevel: { column: 'organisation_level', shape: 'scalar' },
+  state: { column: 'organisation_state', shape: 'scalar' },
+  policyArea: { column: 'policy_areas', shape: 'array' },
+  aiTechnique: { column: 'ai_techniques', shape: 'array' },
+  licence: { column: 'licence', shape: 'scalar' },
+  deploymentMode: { column: 'deployment_modes', shape: 'array' },
+  language: { column: 'languages', shape: 'array' },
+  processesPersonalData: { column: 'processes_personal_data', shape: 'boolean' },
+  hasSourceCode: { column: 'has_source_code', shape: 'boolean' },
+  reusePotential: { column: 'reuse_potential', shape: 'scalar' },
+};
+
+export const facetFields = Object.keys(facetColumns) as FacetField[];
+
+/** Appends parameters and hands out their placeholders. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** One SQL condition per filter field that is set (on alias `s`), so facets can leave their own out. */
+export function filterConditions(filter: AiSystemFilter | null | undefined, params: SqlParams): Map<FacetField, string> {
+  const conditions = new Map<FacetField, string>();
+  if (!filter) return conditions;
+  for (const field of facetFields) {
+    const value = (filter as Record<string, unknown>)[field];
+    if (value === null || value === undefined) continue;
+    const { column, shape } = facetColumns[field];
+    if (shape === 'boolean') {
+      conditions.set(field, `s.${column} = ${params.add(value)}`);
+      continue;
+    }
+    let values = value as string[];
+    if (values.length === 0) continue;
+    if (field === 'organisation') {
+      values = values.map((id, index) => fromGlobalId(id, 'Organisation', `filter.organisation.${index}`));
+      conditions.set(field, `s.${column} = ANY(${params.add(values)}::uuid[])`);
+    } else if (shape === 'array') {
+      conditions.set(field, `s.${column} && ${params.add(values)}::text[]`);
+    } else {
+      conditions.set(field, `s.${column} = ANY(${params.add(values)}::text[])`);
+    }
+  }
+  return conditions;
+}
+
+/** AND of all conditions except the one of `without` (a facet's own filter). */
+export function whereAll(conditions: Map<FacetField, string>, without?: FacetField): string {
+  const parts = [...conditions].filter(([field]) => field !== without).map(([, sql]) => sql);
+  return parts.length === 0 ? 'true' : parts.join(' AND ');
+}
+
+const MARK_START = '\u0001';
+const MARK_END = '\u0002';
+export const headlineOptions = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/** Escapes ts_headline's output for HTML and turns its markers into <mark>. */
+export function highlightHtml(headline: string): string {
+  return headline
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replaceAll(MARK_START, '<mark>')
+    .replaceAll(MARK_END, '</mark>');
+}
