@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry.service.js';
 import { AiSystemFieldsResolver, AiSystemRevisionFieldsResolver } from './ai-system-fields.resolver.js';
 import { CatalogueResolver } from './catalogue.resolver.js';
+import { CatalogueStatsService } from './catalogue-stats.service.js';
 import { DemoCatalogueSeeder } from './demo-catalogue.seed.js';
 import { EntryPublishingService } from './entry-publishing.service.js';
 import { EntryQueryService } from './entry-query.service.js';
@@ -11,7 +12,7 @@ import { EntryStore } from './entry-store.js';
 import { SearchResolver } from './search.resolver.js';
 
 @Module({
-  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver],
+  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver, CatalogueStatsService],
   exports: [EntryQueryService, DemoCatalogueSeeder],
 })
 export class CatalogueModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { findPage, hasRole, isRole, Role, Unauthenticated, type Actor, type ConnectionShape, type PageRequest, type TokenClaims } from '@app/common';
-import { OrganisationEntity, TransactionService, UserEntity } from '@app/data';
+import { TransactionService, UserEntity } from '@app/data';
 
 /** Users are organisation-owned: members see their own organisation's users, admins see everyone. */
 @Injectable()
@@ -40,13 +40,21 @@ export class UserService {
     if (unknownRoles.length > 0) throw new Unauthenticated(`token carries unknown role ${unknownRoles.join(', ')}`);
     const roles = [...new Set(claims.roles.filter((role) => role !== Role.AGENCY_USER))].sort();
     const manager = this.tx.manager;
-    let user = await manager.findOneBy(UserEntity, { issuer: claims.issuer, subject: claims.subject });
+    // One statement per request: the user (if known) and the organisation the token names.
+    const found: Array<{ user: UserEntity | null; claimedOrganisationId: string | null }> = await manager.query(
+      `SELECT CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object(
+                'id', u.id, 'organisationId', u.organisation_id, 'email', u.email, 'displayName', u.display_name, 'roles', u.roles) END AS "user",
+              (SELECT o.id FROM organisation o WHERE o.slug = $3::text) AS "claimedOrganisationId"
+       FROM (SELECT 1) AS one LEFT JOIN app_user u ON u.issuer = $1::text AND u.subject = $2::text`,
+      [claims.issuer, claims.subject, claims.organisation],
+    );
+    let user = found[0]?.user ?? null;
     const organisationSlug = claims.organisation;
     let organisationId = user?.organisationId ?? null;
     if (organisationSlug !== null) {
-      const organisation = await manager.findOneBy(OrganisationEntity, { slug: organisationSlug });
-      if (organisation === null) throw new Unauthenticated(`token names unknown organisation "${organisationSlug}"`);
-      organisationId = organisation.id;
+      const claimed = found[0]?.claimedOrganisationId ?? null;
+      if (claimed === null) throw new Unauthenticated(`token names unknown organisation "${organisationSlug}"`);
+      organisationId = claimed;
     }
     if (organisationId === null) throw new Unauthenticated('token names no organisation');
     const email = claims.email ?? user?.email ?? `${claims.subject}@unknown.invalid`;
