@@ -29,6 +29,7 @@ describe('entry access rules', () => {
     expect(canSee(null, entry(EntryStatus.PUBLISHED, true), operator)).toBe(true);
     expect(canSee(actor(owner), entry(EntryStatus.DRAFT), operator)).toBe(true);
     expect(canSeeWorkingCopy(actor('org-operator', Role.REVIEWER), entry(EntryStatus.IN_REVIEW), operator)).toBe(true);
+    expect(canSeeWorkingCopy(actor('org-operator', Role.REVIEWER), entry(EntryStatus.CHANGES_REQUESTED), operator)).toBe(true);
     expect(canSeeWorkingCopy(actor('org-operator', Role.REVIEWER), entry(EntryStatus.DRAFT), operator)).toBe(false);
     expect(canSeeWorkingCopy(actor('other'), entry(EntryStatus.PUBLISHED, true), operator)).toBe(false);
     expect(canSeeWorkingCopy(actor('other', Role.ADMIN), entry(EntryStatus.DRAFT), operator)).toBe(true);

@@ -28,11 +28,14 @@ export function canReview(actor: Actor | null, entry: EntryFacts, operator: Oper
   return isOwner(actor, entry) || (operator.organisationId !== null && actor.organisationId === operator.organisationId);
 }
 
-/** The working copy, history and validation belong to the owner; operator reviewers see what is in review; admins see all. */
+/** Entries a reviewer is handling: in review, or sent back by a review and due to return to it. */
+const underReview = new Set<EntryStatus>([EntryStatus.IN_REVIEW, EntryStatus.CHANGES_REQUESTED]);
+
+/** The working copy, history and validation belong to the owner; operator reviewers see what they are reviewing; admins see all. */
 export function canSeeWorkingCopy(actor: Actor | null, entry: EntryFacts, operator: Operator): boolean {
   if (actor === null) return false;
   if (isOwner(actor, entry) || hasRole(actor, Role.ADMIN)) return true;
-  return entry.status === EntryStatus.IN_REVIEW && canReview(actor, entry, operator);
+  return underReview.has(entry.status) && canReview(actor, entry, operator);
 }
 
 /** Everyone who may read sees a listed entry; anything else exists only for those who see the working copy. */
