@@ -6,10 +6,13 @@ import { EntryQueryService } from './entry-query.service.js';
 import { entryColumns, type EntryRow } from './entry-store.js';
 import { compoundCandidates, splitCompound } from './german-compounds.js';
 import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
-import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, queryWords, SqlParams, tsQueryText, whereAll, type FacetField } from './search-query.js';
+import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FacetField } from './search-query.js';
 import type { AiSystemSearchResult, SearchFacet, SearchHighlight } from './search.types.js';
 
-/** How many matches relevance ranking looks at; keeps very common words as fast as rare ones. */
+/**
+ * Relevance ranks at most this many matches in the name or short description plus as many others, so very
+ * common words stay as fast as rare ones while strong matches are never left out for weak ones.
+ */
 export const RANK_CANDIDATES = 2000;
 
 interface PageRow extends EntryRow {
@@ -55,6 +58,7 @@ export class EntrySearchService {
 
     const vocabulary = words ? await this.vocabulary(words) : null;
     const tsQuery = words && vocabulary ? tsQueryText(words, vocabulary.splits) : null;
+    const strongTsQuery = words && vocabulary ? tsQueryText(words, vocabulary.splits, 'AB') : null;
 
     const params = new SqlParams();
     const q = tsQuery === null ? null : params.add(tsQuery);
@@ -62,7 +66,7 @@ export class EntrySearchService {
     const match = q === null ? '' : ' AND s.search_vector @@ q.q';
     const from = q === null ? 'ai_system s' : `ai_system s, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
     const [rows, facets] = await Promise.all([
-      this.page({ params, from, match, conditions, order, key, descending, page, q }),
+      this.page({ params, from, match, conditions, order, key, descending, page, q, strongTsQuery }),
       this.facets(tsQuery, args),
     ]);
 
@@ -123,8 +127,9 @@ export class EntrySearchService {
     descending: boolean;
     page: ReturnType<typeof parsePageRequest>;
     q: string | null;
+    strongTsQuery: string | null;
   }): Promise<PageRow[]> {
-    const { params, from, match, conditions, order, key, descending, page, q } = p;
+    const { params, from, match, conditions, order, key, descending, page, q, strongTsQuery } = p;
     const direction = descending ? 'DESC' : 'ASC';
     const after = page.cursor
       ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${order === AiSystemOrder.NEWEST ? '::timestamptz' : order === AiSystemOrder.RELEVANCE ? '::float8' : ''}, ${params.add(page.cursor.i)}::uuid)`
@@ -134,20 +139,29 @@ export class EntrySearchService {
     const headlines =
       q === null
         ? 'NULL AS "nameHeadline", NULL AS "shortHeadline"'
-        : `ts_headline('german', coalesce(s.published->>'name', ''), q.q, ${options}) AS "nameHeadline",
-           ts_headline('german', coalesce(s.published->>'shortDescription', ''), q.q, ${options}) AS "shortHeadline"`;
+        : `ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'name', '')`)}, q.q, ${options}) AS "nameHeadline",
+           ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'shortDescription', '')`)}, q.q, ${options}) AS "shortHeadline"`;
     const where = `s.listed${match} AND ${whereAll(conditions)}`;
     let sql: string;
     if (order === AiSystemOrder.RELEVANCE) {
       const cap = params.add(RANK_CANDIDATES);
+      const strong = params.add(strongTsQuery);
+      const filters = whereAll(conditions);
       sql = `
-        WITH c AS MATERIALIZED (
-          SELECT s.id, ts_rank(s.search_vector, q.q)::float8 AS score FROM ${from} WHERE ${where} LIMIT ${cap}
+        WITH q AS (
+          SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q,
+                 to_tsquery('german', ${strong}) || to_tsquery('english', ${strong}) AS strong
+        ), ids AS (
+          (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.strong AND ${filters} LIMIT ${cap})
+          UNION
+          (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.q AND ${filters} LIMIT ${cap})
+        ), c AS MATERIALIZED (
+          SELECT s.id, ts_rank(s.search_vector, q.q)::float8 AS score FROM ids JOIN ai_system s ON s.id = ids.id, q
         ), top AS (
           SELECT c.id, c.score FROM c JOIN ai_system s ON s.id = c.id WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
         )
         SELECT ${entryColumns}, c.score, c.score AS "sortValue", ${headlines}
-        FROM top c JOIN ai_system s ON s.id = c.id, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q
+        FROM top c JOIN ai_system s ON s.id = c.id, q
         ORDER BY c.score DESC, c.id DESC`;
     } else {
       const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';

@@ -1,4 +1,4 @@
-import { SqlParams, filterConditions, highlightHtml, queryWords, tsQueryText, whereAll } from './search-query.js';
+import { SqlParams, filterConditions, highlightHtml, htmlEscapedSql, queryWords, tsQueryText, whereAll } from './search-query.js';
 
 describe('search query parsing', () => {
   it('keeps only words, so tsquery operators never reach PostgreSQL', () => {
@@ -17,6 +17,7 @@ describe('search query parsing', () => {
     expect(tsQueryText(['spracherkennung', 'bund'], new Map([['spracherkennung', ['sprache', 'erkennung']]]))).toBe(
       `('spracherkennung':* | ('sprache':* & 'erkennung':*)) & 'bund':*`,
     );
+    expect(tsQueryText(['chatbot'], new Map(), 'AB')).toBe(`'chatbot':*AB`);
   });
 
   it('builds one condition per filter field with parameters only', () => {
@@ -27,7 +28,8 @@ describe('search query parsing', () => {
     expect(params.values).toEqual([['PILOT'], ['HEALTH'], true]);
   });
 
-  it('escapes highlights before marking them', () => {
-    expect(highlightHtml('A <script> \u0001Übersetzung\u0002 & mehr')).toBe('A &lt;script&gt; <mark>Übersetzung</mark> &amp; mehr');
+  it('escapes texts in SQL before ts_headline and marks matches after', () => {
+    expect(htmlEscapedSql('t')).toBe(`replace(replace(replace(replace(replace(replace(t, chr(1), ''), chr(2), ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`);
+    expect(highlightHtml('A &lt;script&gt; \u0001Übersetzung\u0002 &amp; mehr')).toBe('A &lt;script&gt; <mark>Übersetzung</mark> &amp; mehr');
   });
 });

@@ -17,12 +17,15 @@ export function queryWords(query: string | null | undefined): string[] | null {
   return words;
 }
 
-/** tsquery text: every word as a prefix, a known compound also as its two parts; all words must match. */
-export function tsQueryText(words: string[], splits: ReadonlyMap<string, [string, string]>): string {
+/**
+ * tsquery text: every word as a prefix, a known compound also as its two parts; all words must match.
+ * `weights` (e.g. AB) restricts matches to those parts of the document (name and short description).
+ */
+export function tsQueryText(words: string[], splits: ReadonlyMap<string, [string, string]>, weights = ''): string {
   return words
     .map((word) => {
       const split = splits.get(word);
-      return split ? `('${word}':* | ('${split[0]}':* & '${split[1]}':*))` : `'${word}':*`;
+      return split ? `('${word}':*${weights} | ('${split[0]}':*${weights} & '${split[1]}':*${weights}))` : `'${word}':*${weights}`;
     })
     .join(' & ');
 }
@@ -111,13 +114,17 @@ const MARK_START = '\u0001';
 const MARK_END = '\u0002';
 export const headlineOptions = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
-/** Escapes ts_headline's output for HTML and turns its markers into <mark>. */
+/**
+ * SQL that HTML-escapes a text before ts_headline sees it: ts_headline drops anything that looks like a tag
+ * (`<Vorname>` would vanish) but keeps entities, and our markers must not occur in the text itself.
+ */
+export function htmlEscapedSql(expression: string): string {
+  let sql = `replace(replace(${expression}, chr(1), ''), chr(2), '')`;
+  for (const [raw, entity] of [['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;']]) sql = `replace(${sql}, '${raw}', '${entity}')`;
+  return sql;
+}
+
+/** ts_headline's output of an escaped text, with its markers turned into <mark>. */
 export function highlightHtml(headline: string): string {
-  return headline
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replaceAll(MARK_START, '<mark>')
-    .replaceAll(MARK_END, '</mark>');
+  return headline.replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
 }

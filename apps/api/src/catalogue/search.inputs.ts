@@ -13,7 +13,8 @@ export enum AiSystemOrder {
 
 registerEnumType(AiSystemOrder, {
   name: 'AiSystemOrder',
-  description: 'RELEVANCE needs a query (and is the default with one); NEWEST is the default without.',
+  description:
+    'RELEVANCE needs a query (and is the default with one; it ranks at most 2,000 name or short-description matches plus 2,000 others, so totalCount may exceed what its pages reach); NEWEST is the default without.',
 });
 
 /** Every list is "any of"; different fields combine with AND. */
