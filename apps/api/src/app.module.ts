@@ -14,6 +14,7 @@ import { NodeModule } from './graphql/node.module.js';
 import { MutationTransactionInterceptor } from './graphql/transaction.interceptor.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { ReviewWorkflowModule } from './review-workflow/review-workflow.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         IdentityModule,
         AuditModule,
         CatalogueModule,
+        ReviewWorkflowModule,
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, toGlobalId } from '@app/common';
 import { Node } from '../graphql/node.interface.js';
 import type { DraftContent } from './ai-system-content.rules.js';
@@ -133,7 +133,7 @@ export class AiSystemContent {
   @Field(() => String, { nullable: true })
   cooperationWishes!: string | null;
 
-  @Field(() => GatedDetails, { nullable: true, description: 'Null unless you own the entry (or, later, hold an approved reuse request).' })
+  @Field(() => GatedDetails, { nullable: true, description: 'Null unless your organisation owns the entry or holds a current approved reuse request.' })
   gatedDetails!: GatedDetails | null;
 
   @Field(() => Boolean, { description: 'True when gated details exist but are withheld from you.' })
@@ -151,6 +151,21 @@ export class AiSystemContent {
   }
 }
 
+@ObjectType()
+export class RatingSummary {
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean stars, two decimals; null without ratings.' })
+  average!: number | null;
+
+  @Field(() => [Int], { description: 'Number of ratings with 1, 2, 3, 4 and 5 stars.' })
+  histogram!: number[];
+
+  @Field(() => Int, { description: 'Ratings from organisations holding an approved reuse request.' })
+  verifiedCount!: number;
+}
+
 @ObjectType('AiSystem', { implements: () => [Node] })
 export class AiSystem implements Node {
   @Field(() => ID)
@@ -162,6 +177,12 @@ export class AiSystem implements Node {
 
   /** Whether the caller may see the working copy and gated details (owning organisation). */
   ownerView!: boolean;
+
+  /** Published and not archived: visible to every reader. */
+  listed!: boolean;
+
+  @Field(() => RatingSummary, { description: 'Kept exact in the transaction of every rating.' })
+  ratingSummary!: RatingSummary;
 
   @Field()
   slug!: string;

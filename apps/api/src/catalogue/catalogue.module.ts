@@ -8,12 +8,13 @@ import { EntryPublishingService } from './entry-publishing.service.js';
 import { EntryQueryService } from './entry-query.service.js';
 import { EntrySearchIndex } from './entry-search-index.service.js';
 import { EntrySearchService } from './entry-search.service.js';
+import { EntryRatingSummaryService } from './entry-rating-summary.service.js';
 import { EntryStore } from './entry-store.js';
 import { SearchResolver } from './search.resolver.js';
 
 @Module({
-  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver, CatalogueStatsService],
-  exports: [EntryQueryService, DemoCatalogueSeeder],
+  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver, CatalogueStatsService, EntryRatingSummaryService],
+  exports: [EntryQueryService, DemoCatalogueSeeder, EntryRatingSummaryService],
 })
 export class CatalogueModule implements OnModuleInit {
   constructor(

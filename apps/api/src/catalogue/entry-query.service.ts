@@ -16,7 +16,7 @@ export class EntryQueryService {
   async find(actor: Actor | null, ref: { id?: string | null; slug?: string | null }): Promise<AiSystem> {
     if ((ref.id ? 1 : 0) + (ref.slug ? 1 : 0) !== 1) throw new BadUserInput('give either id or slug', [{ field: 'id', message: 'give either id or slug' }]);
     const row = ref.id ? await this.store.findById(fromGlobalId(ref.id, 'AiSystem')) : await this.store.findBySlug(ref.slug ?? '');
-    const entry = row === null ? null : this.view(row, actor, await this.publishing.operator());
+    const entry = row === null ? null : this.view(await this.withApproval(row, actor), actor, await this.publishing.operator());
     if (entry === null) throw new NotFound('AiSystem', ref.id ?? ref.slug ?? '');
     return entry;
   }
@@ -24,7 +24,13 @@ export class EntryQueryService {
   /** The node fetcher: null when missing or invisible. */
   async findVisible(id: string, actor: Actor | null): Promise<AiSystem | null> {
     const row = await this.store.findById(id);
-    return row === null ? null : this.view(row, actor, await this.publishing.operator());
+    return row === null ? null : this.view(await this.withApproval(row, actor), actor, await this.publishing.operator());
+  }
+
+  /** Looks up the viewer's approved reuse only where it can change what they see: listed entries of other organisations. */
+  private async withApproval(row: EntryRow, actor: Actor | null): Promise<EntryRow> {
+    if (actor === null || !row.listed || isOwner(actor, row)) return row;
+    return { ...row, viewerApproved: await this.store.approvedFor(row.id, actor.organisationId) };
   }
 
   async revisions(entry: AiSystem, actor: Actor | null): Promise<AiSystemRevision[] | null> {
@@ -38,6 +44,7 @@ export class EntryQueryService {
     if (!canSee(actor, row, operator)) return null;
     const ownerView = canSeeWorkingCopy(actor, row, operator);
     const showGated = isOwner(actor, row);
+    const showPublishedGated = showGated || row.viewerApproved === true;
     return Object.assign(new AiSystem(), {
       id: toGlobalId('AiSystem', row.id),
       uuid: row.id,
@@ -46,7 +53,14 @@ export class EntryQueryService {
       slug: row.slug,
       status: row.status,
       version: row.version,
-      published: row.published === null ? null : AiSystemContent.from(row.published, showGated),
+      listed: row.listed,
+      published: row.published === null ? null : AiSystemContent.from(row.published, showPublishedGated),
+      ratingSummary: {
+        count: row.ratingCount,
+        average: row.ratingAverage === null ? null : Number(row.ratingAverage),
+        histogram: row.ratingHistogram,
+        verifiedCount: row.ratingVerifiedCount,
+      },
       draft: ownerView ? AiSystemContent.from(row.draft, showGated) : null,
       publishedAt: row.publishedAt,
       firstPublishedAt: row.firstPublishedAt,

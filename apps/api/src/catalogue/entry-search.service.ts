@@ -3,10 +3,10 @@ import { assertCursorFits, BadUserInput, encodeCursor, parsePageRequest, toGloba
 import { TransactionService } from '@app/data';
 import type { AiSystem } from './ai-system.type.js';
 import { EntryQueryService } from './entry-query.service.js';
-import { entryColumns, type EntryRow } from './entry-store.js';
+import { entryColumns, viewerApprovedSql, type EntryRow } from './entry-store.js';
 import { compoundCandidates, splitCompound } from './german-compounds.js';
 import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
-import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FacetField } from './search-query.js';
+import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FilterField } from './search-query.js';
 import type { AiSystemSearchResult, SearchFacet, SearchHighlight } from './search.types.js';
 
 /**
@@ -26,6 +26,14 @@ const orderSql: Record<AiSystemOrder, { key: string; keyKind: 'float' | 'timesta
   [AiSystemOrder.RELEVANCE]: { key: 'c.score', keyKind: 'float', descending: true },
   [AiSystemOrder.NEWEST]: { key: 's.published_at', keyKind: 'timestamp', descending: true },
   [AiSystemOrder.NAME]: { key: 'lower(s.name)', keyKind: 'text', descending: false },
+  [AiSystemOrder.RATING]: { key: 'coalesce(s.rating_average, 0)', keyKind: 'float', descending: true },
+};
+
+const cursorCast: Record<AiSystemOrder, string> = {
+  [AiSystemOrder.RELEVANCE]: '::float8',
+  [AiSystemOrder.NEWEST]: '::timestamptz',
+  [AiSystemOrder.NAME]: '::text',
+  [AiSystemOrder.RATING]: '::numeric',
 };
 
 /** The value a cursor carries for each order, as text PostgreSQL compares exactly (microseconds kept). */
@@ -33,6 +41,7 @@ const cursorValueSql: Record<AiSystemOrder, string> = {
   [AiSystemOrder.RELEVANCE]: 'c.score',
   [AiSystemOrder.NEWEST]: `to_char(s.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   [AiSystemOrder.NAME]: 'lower(s.name)',
+  [AiSystemOrder.RATING]: 'coalesce(s.rating_average, 0)::float8',
 };
 
 /**
@@ -66,7 +75,7 @@ export class EntrySearchService {
     const match = q === null ? '' : ' AND s.search_vector @@ q.q';
     const from = q === null ? 'ai_system s' : `ai_system s, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
     const [rows, facets] = await Promise.all([
-      this.page({ params, from, match, conditions, order, key, descending, page, q, strongTsQuery }),
+      this.page({ params, from, match, conditions, order, key, descending, page, q, strongTsQuery, viewer: actor?.organisationId ?? null }),
       this.facets(tsQuery, args),
     ]);
 
@@ -121,18 +130,20 @@ export class EntrySearchService {
     params: SqlParams;
     from: string;
     match: string;
-    conditions: Map<FacetField, string>;
+    conditions: Map<FilterField, string>;
     order: AiSystemOrder;
     key: string;
     descending: boolean;
     page: ReturnType<typeof parsePageRequest>;
     q: string | null;
     strongTsQuery: string | null;
+    viewer: string | null;
   }): Promise<PageRow[]> {
-    const { params, from, match, conditions, order, key, descending, page, q, strongTsQuery } = p;
+    const { params, from, match, conditions, order, key, descending, page, q, strongTsQuery, viewer } = p;
+    const approved = `${viewer === null ? 'false' : viewerApprovedSql(params.add(viewer))} AS "viewerApproved"`;
     const direction = descending ? 'DESC' : 'ASC';
     const after = page.cursor
-      ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${order === AiSystemOrder.NEWEST ? '::timestamptz' : order === AiSystemOrder.RELEVANCE ? '::float8' : ''}, ${params.add(page.cursor.i)}::uuid)`
+      ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
       : '';
     const limit = params.add(page.limit + 1);
     const options = q === null ? '' : params.add(headlineOptions);
@@ -160,13 +171,13 @@ export class EntrySearchService {
         ), top AS (
           SELECT c.id, c.score FROM c JOIN ai_system s ON s.id = c.id WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
         )
-        SELECT ${entryColumns}, c.score, c.score AS "sortValue", ${headlines}
+        SELECT ${entryColumns}, c.score, c.score AS "sortValue", ${headlines}, ${approved}
         FROM top c JOIN ai_system s ON s.id = c.id, q
         ORDER BY c.score DESC, c.id DESC`;
     } else {
       const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';
       sql = `
-        SELECT ${entryColumns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}
+        SELECT ${entryColumns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved}
         FROM ${from} WHERE ${where}${after}
         ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
     }

@@ -20,13 +20,25 @@ export interface EntryRow {
   publishedAt: Date | null;
   firstPublishedAt: Date | null;
   archivedAt: Date | null;
+  ratingCount: number;
+  ratingAverage: string | null;
+  ratingHistogram: number[];
+  ratingVerifiedCount: number;
+  /** Set by queries that know the viewer: their organisation holds a current approved reuse request. */
+  viewerApproved?: boolean;
 }
 
 export const entryColumns = `
   s.id, s.slug, s.organisation_id AS "organisationId", s.status, s.version, s.draft, s.published,
   s.published_revision_id AS "publishedRevisionId", s.listed, s.created_by AS "createdBy", s.created_at AS "createdAt",
   s.updated_by AS "updatedBy", s.updated_at AS "updatedAt", s.published_at AS "publishedAt",
-  s.first_published_at AS "firstPublishedAt", s.archived_at AS "archivedAt"`;
+  s.first_published_at AS "firstPublishedAt", s.archived_at AS "archivedAt", s.rating_count AS "ratingCount",
+  s.rating_average AS "ratingAverage", s.rating_histogram AS "ratingHistogram", s.rating_verified_count AS "ratingVerifiedCount"`;
+
+/** SQL: whether organisation `$param` may see the gated details of entry `s` through a current approved request. */
+export function viewerApprovedSql(organisationParam: string): string {
+  return `EXISTS (SELECT 1 FROM current_reuse_approval a WHERE a.ai_system_id = s.id AND a.organisation_id = ${organisationParam}::uuid)`;
+}
 
 export interface RevisionRow {
   id: string;
@@ -56,6 +68,15 @@ export class EntryStore {
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  /** Whether `organisationId` holds a current approved reuse request for the entry (data-layer view, not review-workflow's tables). */
+  async approvedFor(aiSystemId: string, organisationId: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.manager.query(
+      `SELECT 1 FROM current_reuse_approval WHERE ai_system_id = $1 AND organisation_id = $2`,
+      [aiSystemId, organisationId],
+    );
+    return rows.length > 0;
   }
 
   async findBySlug(slug: string): Promise<EntryRow | null> {

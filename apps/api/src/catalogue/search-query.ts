@@ -78,10 +78,14 @@ export class SqlParams {
   }
 }
 
+/** Filters that are not facets. */
+export type FilterField = FacetField | 'minRating';
+
 /** One SQL condition per filter field that is set (on alias `s`), so facets can leave their own out. */
-export function filterConditions(filter: AiSystemFilter | null | undefined, params: SqlParams): Map<FacetField, string> {
-  const conditions = new Map<FacetField, string>();
+export function filterConditions(filter: AiSystemFilter | null | undefined, params: SqlParams): Map<FilterField, string> {
+  const conditions = new Map<FilterField, string>();
   if (!filter) return conditions;
+  if (filter.minRating !== null && filter.minRating !== undefined) conditions.set('minRating', `s.rating_average >= ${params.add(filter.minRating)}`);
   for (const field of facetFields) {
     const value = (filter as Record<string, unknown>)[field];
     if (value === null || value === undefined) continue;
@@ -105,7 +109,7 @@ export function filterConditions(filter: AiSystemFilter | null | undefined, para
 }
 
 /** AND of all conditions except the one of `without` (a facet's own filter). */
-export function whereAll(conditions: Map<FacetField, string>, without?: FacetField): string {
+export function whereAll(conditions: Map<FilterField, string>, without?: FacetField): string {
   const parts = [...conditions].filter(([field]) => field !== without).map(([, sql]) => sql);
   return parts.length === 0 ? 'true' : parts.join(' AND ');
 }

@@ -1,6 +1,6 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ConnectionArgs } from '@app/common';
 import { Bundesland, GovernmentLevel } from '@app/data';
 import { AiActRiskClass, AiTechnique, DeploymentMode, Lifecycle, PolicyArea, ReusePotential } from './catalogue-enums.graphql.js';
@@ -9,12 +9,13 @@ export enum AiSystemOrder {
   RELEVANCE = 'RELEVANCE',
   NEWEST = 'NEWEST',
   NAME = 'NAME',
+  RATING = 'RATING',
 }
 
 registerEnumType(AiSystemOrder, {
   name: 'AiSystemOrder',
   description:
-    'RELEVANCE needs a query (and is the default with one; it ranks at most 2,000 name or short-description matches plus 2,000 others, so totalCount may exceed what its pages reach); NEWEST is the default without.',
+    'RELEVANCE needs a query (and is the default with one; it ranks at most 2,000 name or short-description matches plus 2,000 others, so totalCount may exceed what its pages reach); NEWEST is the default without; RATING sorts by average stars, unrated last.',
 });
 
 /** Every list is "any of"; different fields combine with AND. */
@@ -107,6 +108,13 @@ export class AiSystemFilter {
   @ArrayMaxSize(10)
   @IsEnum(ReusePotential, { each: true })
   reusePotential?: ReusePotential[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'Only entries whose average rating is at least this (1..5).' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(5)
+  minRating?: number | null;
 }
 
 @ArgsType()
