@@ -3,6 +3,7 @@ import { fromGlobalId, type Actor } from '@app/common';
 import { TransactionService } from '@app/data';
 import { canSee } from './entry-access.js';
 import { EntryPublishingService } from './entry-publishing.service.js';
+import type { RatingSummary } from './ai-system.type.js';
 import { EntryStore } from './entry-store.js';
 
 export interface RatingSummaryValues {
@@ -48,10 +49,15 @@ export class EntryRatingSummaryService {
     return { id: row.id, organisationId: row.organisationId, listed: row.listed };
   }
 
-  async write(aiSystemId: string, summary: RatingSummaryValues): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE ai_system SET rating_count = $2, rating_sum = $3, rating_histogram = $4, rating_verified_count = $5 WHERE id = $1`,
+  /** Stores the summary and returns it as readers see it (the average is the column PostgreSQL derives). */
+  async write(aiSystemId: string, summary: RatingSummaryValues): Promise<RatingSummary> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [Array<{ average: string | null }>, number] = await this.tx.manager.query(
+      `UPDATE ai_system SET rating_count = $2, rating_sum = $3, rating_histogram = $4, rating_verified_count = $5 WHERE id = $1
+       RETURNING rating_average AS average`,
       [aiSystemId, summary.count, summary.sum, summary.histogram, summary.verifiedCount],
     );
+    const average = rows[0]?.average ?? null;
+    return { count: summary.count, average: average === null ? null : Number(average), histogram: summary.histogram, verifiedCount: summary.verifiedCount };
   }
 }

@@ -14,6 +14,7 @@ import {
   type PageRequest,
 } from '@app/common';
 import { AuditLogService, DomainEventService, TransactionService } from '@app/data';
+import type { RatingSummary } from '../catalogue/ai-system.type.js';
 import { EntryRatingSummaryService, type RatingSummaryValues } from '../catalogue/entry-rating-summary.service.js';
 import { RatingOrder, type RateAiSystemInput, type ReplyToRatingInput } from './rating.inputs.js';
 import { Rating } from './rating.types.js';
@@ -61,7 +62,7 @@ export class RatingService {
     private readonly events: DomainEventService,
   ) {}
 
-  async rate(input: RateAiSystemInput, origin: RequestOrigin): Promise<{ rating: Rating; summary: RatingSummaryValues }> {
+  async rate(input: RateAiSystemInput, origin: RequestOrigin): Promise<{ rating: Rating; summary: RatingSummary }> {
     const { actor } = origin;
     return this.tx.run(async (manager) => {
       // Locking the entry first serialises concurrent ratings, so each recount sees all committed ones.
@@ -179,7 +180,7 @@ export class RatingService {
     await this.refreshSummary(aiSystemId);
   }
 
-  private async refreshSummary(aiSystemId: string): Promise<RatingSummaryValues> {
+  private async refreshSummary(aiSystemId: string): Promise<RatingSummary> {
     const rows: RatingSummaryValues[] = await this.tx.manager.query(
       `SELECT count(*)::int AS count, coalesce(sum(stars), 0)::int AS sum,
               ARRAY[count(*) FILTER (WHERE stars = 1), count(*) FILTER (WHERE stars = 2), count(*) FILTER (WHERE stars = 3),
@@ -188,8 +189,6 @@ export class RatingService {
        FROM rating WHERE ai_system_id = $1`,
       [aiSystemId],
     );
-    const summary = rows[0] ?? { count: 0, sum: 0, histogram: [0, 0, 0, 0, 0], verifiedCount: 0 };
-    await this.entries.write(aiSystemId, summary);
-    return summary;
+    return this.entries.write(aiSystemId, rows[0] ?? { count: 0, sum: 0, histogram: [0, 0, 0, 0, 0], verifiedCount: 0 });
   }
 }

@@ -15,15 +15,6 @@ import {
 import { ReuseRequestService } from './reuse-request.service.js';
 import { ReuseRequestConnection, ReuseRequestMessagePayload, ReuseRequestPayload } from './reuse-request.types.js';
 
-function summary(values: { count: number; sum: number; histogram: number[]; verifiedCount: number }) {
-  return {
-    count: values.count,
-    average: values.count === 0 ? null : Math.round((values.sum / values.count) * 100) / 100,
-    histogram: values.histogram,
-    verifiedCount: values.verifiedCount,
-  };
-}
-
 @Resolver()
 export class ReviewWorkflowResolver {
   constructor(
@@ -69,8 +60,8 @@ export class ReviewWorkflowResolver {
   @Mutation(() => RatingPayload, { description: 'Rates a published system of another organisation; a second call updates your rating.' })
   @Allow(Role.AGENCY_USER)
   async rateAiSystem(@Args('input') input: RateAiSystemInput, @CurrentActor() actor: Actor, @RequestId() requestId: string | null): Promise<RatingPayload> {
-    const result = await this.ratings.rate(input, { actor, requestId });
-    return { rating: result.rating, ratingSummary: summary(result.summary) };
+    const { rating, summary } = await this.ratings.rate(input, { actor, requestId });
+    return { rating, ratingSummary: summary };
   }
 
   @Mutation(() => Rating, { description: 'The owning organisation\'s publishers answer a rating.' })
