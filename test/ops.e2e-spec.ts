@@ -31,7 +31,7 @@ describe('health and readiness', () => {
     await request(t.app.getHttpServer()).get('/health').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
     const ready = await request(t.app.getHttpServer()).get('/ready').expect(200);
     expect(ready.body.info.database.status).toBe('up');
-    expect(ready.body.info.migrations).toMatchObject({ status: 'up', applied: 3 });
+    expect(ready.body.info.migrations).toMatchObject({ status: 'up', applied: 4 });
   });
 
   it('turns /ready unready (503) while the database refuses connections, and ready again after', async () => {

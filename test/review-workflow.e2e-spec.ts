@@ -1,5 +1,6 @@
 import { Role } from '@app/common';
 import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { ApprovalExpiryScheduler } from '../apps/api/src/review-workflow/approval-expiry.scheduler.js';
 
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { clientMutationId reuseRequest { id status version previousRequest { id } } } }`;
 const DECIDE = `mutation($input: DecideReuseRequestInput!) { decideReuseRequest(input: $input) { reuseRequest { id status version decisionNote conditions expiresAt } } }`;
@@ -121,5 +122,19 @@ describe('review workflow: request, decide, gated details, ratings', () => {
     const ids = new Set(results.map((r) => r.data?.requestReuse.reuseRequest.id));
     expect(results.every((r) => r.errors === undefined)).toBe(true);
     expect(ids.size).toBe(1);
+  });
+
+  it('records ApprovalExpiring once for an approval that ends within 14 days, however many replicas check', async () => {
+    const system = await entry();
+    const requested = await as(requester, REQUEST, { input: { aiSystemId: system.globalId, purpose: 'Läuft bald aus', intendedUse: 'Test' } });
+    const id = requested.data?.requestReuse.reuseRequest.id;
+    await as(owner.reviewer, DECIDE, { input: { id, decision: 'APPROVE', expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), expectedVersion: 1 } });
+    const scheduler = t.app.get(ApprovalExpiryScheduler);
+    const runs = await Promise.all([scheduler.run(), scheduler.run(), scheduler.run()]);
+    expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(await scheduler.run()).toBe(0);
+    const raw = Buffer.from(id, 'base64url').toString().split(':')[1];
+    const events: Array<{ type: string }> = await t.dataSource.query(`SELECT type FROM domain_event WHERE aggregate_id = $1 AND type = 'ApprovalExpiring'`, [raw]);
+    expect(events).toHaveLength(1);
   });
 });

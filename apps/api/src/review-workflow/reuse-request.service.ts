@@ -13,7 +13,7 @@ import {
   type RequestReuseInput,
   type WithdrawReuseRequestInput,
 } from './reuse-request.inputs.js';
-import { ReuseRequestDecided, ReuseRequested, ReuseRequestMessageAdded, ReuseRequestWithdrawn } from './review-workflow.events.js';
+import { ApprovalExpiring, ReuseRequestDecided, ReuseRequested, ReuseRequestMessageAdded, ReuseRequestWithdrawn } from './review-workflow.events.js';
 
 export interface RequestOrigin {
   actor: Actor;
@@ -137,6 +137,28 @@ export class ReuseRequestService {
       await this.audit.record({ actorUserId: actor.userId, action: 'reuse_request.message_added', entityType: 'ReuseRequest', entityId: row.id, after: { messageId }, requestId: origin.requestId });
       await this.emit(new ReuseRequestMessageAdded(row.id, { ...this.parties(row), messageId, authorId: actor.userId, fromOwner: isOwnerSide(actor, row) }), origin);
       return { messageId, request: await this.require(row.id) };
+    });
+  }
+
+  /**
+   * Records ApprovalExpiring once for every approval that ends within `withinMs`. Claiming rows with
+   * UPDATE … WHERE expiry_announced_at IS NULL makes concurrent runs (several api replicas) announce each once.
+   */
+  async announceExpiringApprovals(withinMs: number): Promise<number> {
+    return this.tx.run(async (manager) => {
+      const [claimed]: [Array<ReuseRequestRow>, number] = await manager.query(
+        `UPDATE reuse_request r SET expiry_announced_at = now()
+         FROM ai_system s
+         WHERE s.id = r.ai_system_id AND r.status = 'APPROVED' AND r.expiry_announced_at IS NULL
+           AND r.expires_at > now() AND r.expires_at <= now() + ($1 || ' milliseconds')::interval
+         RETURNING r.id, r.ai_system_id AS "aiSystemId", s.organisation_id AS "owningOrganisationId",
+           r.requesting_organisation_id AS "requestingOrganisationId", r.requester_id AS "requesterId", r.expires_at AS "expiresAt"`,
+        [String(withinMs)],
+      );
+      for (const row of claimed) {
+        await this.events.record(new ApprovalExpiring(row.id, { ...this.parties(row), expiresAt: row.expiresAt }), { actorUserId: null, requestId: null });
+      }
+      return claimed.length;
     });
   }
 

@@ -30,6 +30,11 @@ export class ReuseRequestMessageAdded extends ReuseRequestEvent {
   readonly type = 'ReuseRequestMessageAdded';
 }
 
+/** An approval ends soon: requester and owner may want to renew or wind down. */
+export class ApprovalExpiring extends ReuseRequestEvent {
+  readonly type = 'ApprovalExpiring';
+}
+
 abstract class RatingEvent extends ReviewWorkflowEvent {
   readonly aggregateType = 'Rating';
 }

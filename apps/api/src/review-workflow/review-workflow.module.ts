@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { NodeRegistry } from '../graphql/node-registry.service.js';
+import { ApprovalExpiryScheduler } from './approval-expiry.scheduler.js';
 import { RatingService } from './rating.service.js';
 import { ReuseRequestQueryService } from './reuse-request-query.service.js';
 import { ReuseRequestStore } from './reuse-request-store.js';
@@ -11,6 +12,7 @@ import { ReviewWorkflowResolver } from './review-workflow.resolver.js';
 @Module({
   imports: [CatalogueModule],
   providers: [
+    ApprovalExpiryScheduler,
     ReuseRequestStore,
     ReuseRequestService,
     ReuseRequestQueryService,
