@@ -3,10 +3,38 @@ import { TransactionService } from '@app/data';
 import type { DraftContent } from './ai-system-content.rules.js';
 import { compoundParts, splitCompound, vocabularyWords } from './german-compounds.js';
 
-function searchableText(content: DraftContent): string {
+/** Every text of an entry that the search vector and the vocabulary read. */
+export function searchableText(content: DraftContent): string {
   return [content.name, content.nameEn, content.shortDescription, content.shortDescriptionEn, content.description, content.descriptionEn, ...content.tags]
     .filter((text): text is string => text !== null)
     .join(' ');
+}
+
+/** The text weighted D besides the fields: tags, techniques, models and the known parts of compound words. */
+export function searchExtraText(content: DraftContent, parts: string[]): string {
+  return [...content.tags, ...content.aiTechniques.map((t) => t.toLowerCase().replace(/_/g, ' ')), ...content.modelsUsed, ...parts].join(' ');
+}
+
+/**
+ * The SET list that derives the search columns of `ai_system s` from its published content and its `organisation o`;
+ * `extra` is the SQL expression of the extra text. Shared with the benchmark's bulk loader so both index alike.
+ */
+export function searchColumnsSet(extra: string): string {
+  return `name = s.published->>'name',
+         lifecycle = s.published->>'lifecycle',
+         ai_act_risk_class = s.published->>'aiActRiskClass',
+         policy_areas = ARRAY(SELECT jsonb_array_elements_text(s.published->'policyAreas')),
+         ai_techniques = ARRAY(SELECT jsonb_array_elements_text(s.published->'aiTechniques')),
+         tags = ARRAY(SELECT lower(jsonb_array_elements_text(s.published->'tags'))),
+         licence = s.published->>'licence',
+         deployment_modes = ARRAY(SELECT jsonb_array_elements_text(s.published->'deploymentModes')),
+         languages = ARRAY(SELECT jsonb_array_elements_text(s.published->'languages')),
+         processes_personal_data = (s.published->>'processesPersonalData')::boolean,
+         has_source_code = s.published->>'sourceCodeUrl' IS NOT NULL,
+         reuse_potential = s.published->>'reusePotential',
+         organisation_level = o.level,
+         organisation_state = o.state,
+         search_vector = ai_system_search_vector(s.published, ${extra})`;
 }
 
 /**
@@ -27,27 +55,10 @@ export class EntrySearchIndex {
     await this.adjustVocabulary(previous === null ? [] : vocabularyWords(searchableText(previous)), words);
     const known = await this.knownWords(compoundParts(words));
     const parts = words.flatMap((word) => splitCompound(word, known) ?? []);
-    const extra = [...content.tags, ...content.aiTechniques.map((t) => t.toLowerCase().replace(/_/g, ' ')), ...content.modelsUsed, ...parts].join(' ');
-    await manager.query(
-      `UPDATE ai_system s SET
-         name = s.published->>'name',
-         lifecycle = s.published->>'lifecycle',
-         ai_act_risk_class = s.published->>'aiActRiskClass',
-         policy_areas = ARRAY(SELECT jsonb_array_elements_text(s.published->'policyAreas')),
-         ai_techniques = ARRAY(SELECT jsonb_array_elements_text(s.published->'aiTechniques')),
-         tags = ARRAY(SELECT lower(jsonb_array_elements_text(s.published->'tags'))),
-         licence = s.published->>'licence',
-         deployment_modes = ARRAY(SELECT jsonb_array_elements_text(s.published->'deploymentModes')),
-         languages = ARRAY(SELECT jsonb_array_elements_text(s.published->'languages')),
-         processes_personal_data = (s.published->>'processesPersonalData')::boolean,
-         has_source_code = s.published->>'sourceCodeUrl' IS NOT NULL,
-         reuse_potential = s.published->>'reusePotential',
-         organisation_level = o.level,
-         organisation_state = o.state,
-         search_vector = ai_system_search_vector(s.published, $2)
-       FROM organisation o WHERE s.id = $1 AND o.id = s.organisation_id`,
-      [aiSystemId, extra],
-    );
+    await manager.query(`UPDATE ai_system s SET ${searchColumnsSet('$2')} FROM organisation o WHERE s.id = $1 AND o.id = s.organisation_id`, [
+      aiSystemId,
+      searchExtraText(content, parts),
+    ]);
   }
 
   /** Recomputes the search columns without touching the vocabulary (e.g. after the vocabulary grew). */

@@ -1,0 +1,254 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { signLocalToken } from '@app/common';
+import { demoSubject, findDemoUser } from '@app/data';
+import { AppProcess, graphql, type SearchResponse } from './app-process.js';
+import { openBenchServer, repositoryRoot, settle, type BenchServer } from './bench-database.js';
+import { alone, aloneInTurns, CapturedRequest } from './captured-request.js';
+import { isEntryPoint, logLine, option, parseSize } from './cli.js';
+import { codeVersion, machineAndDatabase } from './environment.js';
+import { explainAnalyze } from './explain.js';
+import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
+import { requireCatalogue, type GeneratedCatalogue } from './generate.js';
+import { httpAtFixedRate } from './http-load.js';
+import { markdownReport, type DeepPageComparison, type LoadReport, type ScenarioResult } from './report.js';
+import { scenarios, SEARCH_DOCUMENT, type Scenario, type SearchVariables } from './scenarios.js';
+
+export interface LoadOptions {
+  rate: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** Only the scenarios with these keys (all when empty). */
+  only: string[];
+  /** Run the app with --cpu-prof (its profile lands next to the results; latencies then include the profiler's cost). */
+  cpuProfile: boolean;
+}
+
+/** The searching user: an agency user of a demo organisation, signed in with a local token. */
+const SEARCHER = 'user@stadt-leipzig.example';
+/** The same pool size as the application's, for the replayed SQL. */
+const SQL_POOL_SIZE = 10;
+const APP_NAME = 'ki-marktplatz';
+const SQL_NAME = 'kim-bench-sql';
+/** Answers later than this after the last request was due are given up: an overloaded run must still end. */
+const GRACE_SECONDS = 10;
+
+/** A scenario made concrete: the variables of the measured page and the SQL the app issued for it. */
+interface Prepared {
+  scenario: Scenario;
+  variables: SearchVariables;
+  result: NonNullable<SearchResponse['data']>['searchAiSystems'];
+  request: CapturedRequest;
+}
+
+function summary(m: Measurement): string {
+  const lost = m.incomplete + m.errors > 0 ? `, ${m.incomplete} incomplete, ${m.errors} errors` : '';
+  return `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, ${m.rate.toFixed(0)} req/s${lost}`;
+}
+
+class SearchLoad {
+  private readonly explained: string[] = [];
+
+  constructor(
+    private readonly app: AppProcess,
+    private readonly pool: pg.Pool,
+    private readonly token: string,
+    private readonly url: string,
+    private readonly options: LoadOptions,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  get explainText(): string {
+    return this.explained.join('\n');
+  }
+
+  private search(variables: SearchVariables): Promise<SearchResponse> {
+    return graphql(this.app.port, this.token, variables);
+  }
+
+  /** Follows endCursor to the scenario's page, then records the SQL of that request. */
+  async prepare(scenario: Scenario): Promise<Prepared> {
+    let variables = scenario.variables;
+    for (let page = 1; page < scenario.page; page++) {
+      const cursor = (await this.search(variables)).data?.searchAiSystems.pageInfo.endCursor;
+      if (!cursor) throw new Error(`${scenario.key}: there is no page ${page + 1}`);
+      variables = { ...scenario.variables, after: cursor };
+    }
+    let response: SearchResponse | null = null;
+    const statements = await this.app.capture(async () => {
+      response = await this.search(variables);
+    });
+    const result = (response as SearchResponse | null)?.data?.searchAiSystems;
+    if (result === undefined) throw new Error(`${scenario.key}: no result`);
+    return { scenario, variables, result, request: new CapturedRequest(statements) };
+  }
+
+  async measure(prepared: Prepared): Promise<ScenarioResult> {
+    const { scenario, variables, result, request } = prepared;
+    const { rate, seconds, warmupSeconds } = this.options;
+    const limits: RunLimits = { maxInFlight: rate, graceSeconds: GRACE_SECONDS };
+    const settled = () => settle(this.url, [APP_NAME, SQL_NAME], this.log);
+
+    const graphqlAlone = await alone(() => this.search(variables));
+    this.log(`${scenario.key}: ${result.totalCount} hits, ${request.statements.length} statements, ${graphqlAlone.toFixed(1)} ms alone; GraphQL at ${rate} req/s`);
+    const http = {
+      url: `http://127.0.0.1:${this.app.port}/graphql`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ query: SEARCH_DOCUMENT, variables }),
+      isSuccess: (text: string) => text.startsWith('{"data":{"searchAiSystems":'),
+    };
+    await httpAtFixedRate(http, rate, warmupSeconds, limits);
+    await settled();
+    const graphqlAtRate = await httpAtFixedRate(http, rate, seconds, limits);
+    await settled();
+    this.log(`${scenario.key}: GraphQL ${summary(graphqlAtRate)}`);
+
+    const replay = (aborted: () => boolean) => request.replay(this.pool, aborted);
+    const sqlAlone = await alone(() => request.replay(this.pool));
+    this.log(`${scenario.key}: SQL ${sqlAlone.toFixed(1)} ms alone; SQL at ${rate} req/s`);
+    await atFixedRate(rate, warmupSeconds, limits, replay);
+    await settled();
+    const sqlAtRate = await atFixedRate(rate, seconds, limits, replay);
+    await settled();
+    this.log(`${scenario.key}: SQL ${summary(sqlAtRate)}`);
+
+    const statementAloneMs = await request.statementTimes(this.pool);
+    const plans: ScenarioResult['plans'] = [];
+    const client = await this.pool.connect();
+    try {
+      for (const [index, statement] of request.statements.entries()) {
+        const label = request.labels[index] ?? 'other';
+        const plan = await explainAnalyze(client, statement.sql, statement.params);
+        const { text, nodes, ...figures } = plan;
+        plans.push({ label, ...figures, nodes: nodes.slice(0, 5) });
+        this.explained.push(
+          `=== ${scenario.key} (${scenario.label}) — ${label}, execution ${plan.executionMs.toFixed(1)} ms, planning ${plan.planningMs.toFixed(1)} ms\n` +
+            `${statement.sql.trim()}\n-- parameters: ${JSON.stringify(statement.params).slice(0, 400)}\n${text}\n`,
+        );
+      }
+    } finally {
+      client.release();
+    }
+    return {
+      scenario,
+      totalCount: result.totalCount,
+      didYouMean: result.didYouMean,
+      edges: result.edges.length,
+      statements: request.labels,
+      stages: request.stages.length,
+      graphql: graphqlAtRate,
+      sql: sqlAtRate,
+      alone: { graphql: graphqlAlone, sql: sqlAlone },
+      statementAloneMs,
+      plans,
+    };
+  }
+
+  /** Page 1 and page n timed alone in turns (GraphQL, SQL, and the page statement by itself). */
+  async compareDeepPage(first: Prepared, deep: Prepared): Promise<DeepPageComparison> {
+    const pageStatement = (prepared: Prepared) => {
+      const index = prepared.request.labels.indexOf('page');
+      return () => prepared.request.run(this.pool, index);
+    };
+    const [graphqlFirst = Number.NaN, graphqlDeep = Number.NaN] = await aloneInTurns([() => this.search(first.variables), () => this.search(deep.variables)]);
+    const [sqlFirst = Number.NaN, sqlDeep = Number.NaN] = await aloneInTurns([() => first.request.replay(this.pool), () => deep.request.replay(this.pool)]);
+    const [pageFirst = Number.NaN, pageDeep = Number.NaN] = await aloneInTurns([pageStatement(first), pageStatement(deep)]);
+    this.log(`page ${deep.scenario.page} of ${first.scenario.key}: GraphQL ${graphqlFirst.toFixed(1)} → ${graphqlDeep.toFixed(1)} ms alone`);
+    return {
+      first: first.scenario.key,
+      deep: deep.scenario.key,
+      page: deep.scenario.page,
+      graphql: { first: graphqlFirst, deep: graphqlDeep },
+      sql: { first: sqlFirst, deep: sqlDeep },
+      pageStatement: { first: pageFirst, deep: pageDeep },
+    };
+  }
+}
+
+export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCatalogue, options: LoadOptions, log: (message: string) => void): Promise<LoadReport> {
+  const secret = randomBytes(32).toString('base64url');
+  const user = findDemoUser(SEARCHER);
+  if (user === undefined) throw new Error(`${SEARCHER} is not a demo user`);
+  const token = await signLocalToken(
+    new TextEncoder().encode(secret),
+    { subject: demoSubject(user.email), email: user.email, name: user.displayName, organisation: user.organisation, roles: user.roles },
+    { expiresIn: '12h' },
+  );
+  const environment = await machineAndDatabase(catalogue.url);
+  const code = codeVersion();
+  const out = resolve(repositoryRoot, '.bench-data', 'results');
+  mkdirSync(out, { recursive: true });
+  log(`starting the app on ${catalogue.database}`);
+  const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null);
+  const pool = new pg.Pool({ connectionString: catalogue.url, max: SQL_POOL_SIZE, application_name: SQL_NAME });
+  // Statements cancelled after a given-up run end their connections' queries, not the benchmark.
+  pool.on('error', () => undefined);
+  const load = new SearchLoad(app, pool, token, catalogue.url, options, log);
+  const results: ScenarioResult[] = [];
+  const deepPages: DeepPageComparison[] = [];
+  try {
+    const chosen = scenarios().filter((scenario) => options.only.length === 0 || options.only.includes(scenario.key));
+    const prepared = new Map<string, Prepared>();
+    for (const scenario of chosen) {
+      const ready = await load.prepare(scenario);
+      prepared.set(scenario.key, ready);
+      results.push(await load.measure(ready));
+    }
+    for (const deep of prepared.values()) {
+      const first = deep.scenario.comparedWith === undefined ? undefined : prepared.get(deep.scenario.comparedWith);
+      if (first !== undefined) deepPages.push(await load.compareDeepPage(first, deep));
+    }
+  } finally {
+    await pool.end();
+    await app.stop();
+  }
+  const report: LoadReport = {
+    date: new Date().toISOString(),
+    size: catalogue.size,
+    database: catalogue.database,
+    server: server.description,
+    rate: options.rate,
+    seconds: options.seconds,
+    warmupSeconds: options.warmupSeconds,
+    graceSeconds: GRACE_SECONDS,
+    environment,
+    code,
+    results,
+    deepPages,
+  };
+  writeFileSync(join(out, `search-load-${catalogue.database}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, `explain-${catalogue.database}.txt`), load.explainText);
+  log(`raw results, EXPLAIN ANALYZE plans and the app's log in ${out}`);
+  return report;
+}
+
+export function loadOptions(args: string[]): LoadOptions {
+  const number = (name: string, fallback: number) => {
+    const value = Number(option(args, name, String(fallback)));
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+    return value;
+  };
+  const only = option(args, 'only', '');
+  return {
+    rate: Math.round(number('rate', 200)),
+    seconds: Math.round(number('duration', 20)),
+    warmupSeconds: Math.round(number('warmup', 3)),
+    only: only === '' ? [] : only.split(','),
+    cpuProfile: args.includes('--cpu-prof'),
+  };
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const size = parseSize(option(args, 'size', '100000'));
+  const server = await openBenchServer(logLine);
+  try {
+    const catalogue = await requireCatalogue(server, size);
+    process.stdout.write(markdownReport(await runSearchLoad(server, catalogue, loadOptions(args), logLine)));
+  } finally {
+    await server.stop();
+  }
+}
