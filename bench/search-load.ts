@@ -41,6 +41,9 @@ interface Prepared {
   scenario: Scenario;
   variables: SearchVariables;
   result: NonNullable<SearchResponse['data']>['searchAiSystems'];
+  /** The statements of the first request (nothing kept yet: totals, facets and ranking computed in full). */
+  cold: CapturedRequest;
+  /** The statements of the same request asked again, as in the steady state of the load. */
   request: CapturedRequest;
 }
 
@@ -78,16 +81,19 @@ class SearchLoad {
       variables = { ...scenario.variables, after: cursor };
     }
     let response: SearchResponse | null = null;
+    const cold = await this.app.capture(async () => {
+      response = await this.search(variables);
+    });
     const statements = await this.app.capture(async () => {
       response = await this.search(variables);
     });
     const result = (response as SearchResponse | null)?.data?.searchAiSystems;
     if (result === undefined) throw new Error(`${scenario.key}: no result`);
-    return { scenario, variables, result, request: new CapturedRequest(statements) };
+    return { scenario, variables, result, cold: new CapturedRequest(cold), request: new CapturedRequest(statements) };
   }
 
   async measure(prepared: Prepared): Promise<ScenarioResult> {
-    const { scenario, variables, result, request } = prepared;
+    const { scenario, variables, result, request, cold } = prepared;
     const { rate, seconds, warmupSeconds } = this.options;
     const limits: RunLimits = { maxInFlight: rate, graceSeconds: GRACE_SECONDS };
     const settled = () => settle(this.url, [APP_NAME, SQL_NAME], this.log);
@@ -116,11 +122,13 @@ class SearchLoad {
     this.log(`${scenario.key}: SQL ${summary(sqlAtRate)}`);
 
     const statementAloneMs = await request.statementTimes(this.pool);
+    const coldAlone = await alone(() => cold.replay(this.pool));
+    const coldStatementAloneMs = await cold.statementTimes(this.pool);
     const plans: ScenarioResult['plans'] = [];
     const client = await this.pool.connect();
     try {
-      for (const [index, statement] of request.statements.entries()) {
-        const label = request.labels[index] ?? 'other';
+      for (const [index, statement] of cold.statements.entries()) {
+        const label = cold.labels[index] ?? 'other';
         const plan = await explainAnalyze(client, statement.sql, statement.params);
         const { text, nodes, ...figures } = plan;
         plans.push({ label, ...figures, nodes: nodes.slice(0, 5) });
@@ -141,8 +149,10 @@ class SearchLoad {
       stages: request.stages.length,
       graphql: graphqlAtRate,
       sql: sqlAtRate,
-      alone: { graphql: graphqlAlone, sql: sqlAlone },
+      alone: { graphql: graphqlAlone, sql: sqlAlone, coldSql: coldAlone },
       statementAloneMs,
+      coldStatements: cold.labels,
+      coldStatementAloneMs,
       plans,
     };
   }

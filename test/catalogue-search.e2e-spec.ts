@@ -604,6 +604,85 @@ describe('search highlights of entries published with markup in their texts', ()
   });
 });
 
+describe('totals and facet counts kept between searches', () => {
+  let t: TestApp;
+  let token: string;
+  let team: Team;
+
+  beforeAll(async () => {
+    t = await seededApp();
+    token = await readerToken(t);
+    team = await makeTeam(t);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const filter: Filter = { governmentLevel: ['KOMMUNE', 'OTHER', 'BUND', 'LAND'] };
+
+  async function expectMatchesSql(variables: Variables): Promise<SearchResult> {
+    const result = await search(t, token, variables);
+    const matched = variables.query === undefined ? null : slugsOf(await search(t, token, { query: variables.query, first: 100 }));
+    const expected = await sqlSlugs(t, (variables.filter ?? {}) as Filter, matched);
+    expect(result.totalCount).toBe(expected.length);
+    expect(facetsOf(result)).toEqual(await sqlFacets(t, (variables.filter ?? {}) as Filter, matched));
+    return result;
+  }
+
+  it('change with every publication, archival and direct write of an entry, for browsing and for queries', async () => {
+    const cases: Variables[] = [{ first: 1 }, { query: 'Modell', first: 1 }, { filter, first: 1 }];
+    const before = await Promise.all(cases.map((variables) => expectMatchesSql(variables)));
+    // Asked again: the same answers (now from the kept counts).
+    for (const [k, variables] of cases.entries()) expect(await search(t, token, variables)).toEqual(before[k]);
+
+    const slug = await publish(t, team, { name: 'Modell für Haushaltsprognosen', shortDescription: 'Ein Modell, das Haushaltsansätze vorhersagt.' });
+    const published = await Promise.all(cases.map((variables) => expectMatchesSql(variables)));
+    for (const [k, result] of published.entries()) expect(result.totalCount).toBe((before[k]?.totalCount ?? 0) + 1);
+    expect(slugsOf(await search(t, token, { query: 'Modell' }))).toContain(slug);
+
+    const [entry]: Array<{ id: string; version: number }> = await t.dataSource.query(`SELECT id, version FROM ai_system WHERE slug = $1`, [slug]);
+    const archived = await t.gql<{ archiveAiSystem: { aiSystem: { status: string } } }>(
+      `mutation ($input: ArchiveAiSystemInput!) { archiveAiSystem(input: $input) { aiSystem { status } } }`,
+      { input: { id: toGlobalId('AiSystem', entry?.id ?? ''), expectedVersion: entry?.version } },
+      team.publisher,
+    );
+    expect(archived.data?.archiveAiSystem.aiSystem.status).toBe('ARCHIVED');
+    for (const [k, variables] of cases.entries()) expect((await expectMatchesSql(variables)).totalCount).toBe(before[k]?.totalCount);
+    expect(slugsOf(await search(t, token, { query: 'Modell' }))).not.toContain(slug);
+
+    // A write that bypasses the services (an operator's fix in SQL) is seen as well.
+    // UPDATE … RETURNING answers [rows, affected count].
+    const [[hidden]]: [Array<{ slug: string }>, number] = await t.dataSource.query(
+      `UPDATE ai_system SET listed = false WHERE id = (SELECT id FROM ai_system WHERE listed AND organisation_level = 'KOMMUNE' ORDER BY slug LIMIT 1) RETURNING slug`,
+    );
+    try {
+      expect(hidden).toBeDefined();
+      const after = await expectMatchesSql({ filter, first: 1 });
+      expect(after.totalCount).toBe((before[2]?.totalCount ?? 0) - 1);
+    } finally {
+      await t.dataSource.query(`UPDATE ai_system SET listed = true WHERE slug = $1`, [hidden?.slug]);
+    }
+    expect((await expectMatchesSql({ filter, first: 1 })).totalCount).toBe(before[2]?.totalCount);
+  });
+
+  it('relevance pages cut from the kept ranking are the pages of one ranking, in order, each hit once', async () => {
+    const all = (await search(t, token, { query: 'Modell', first: 100 })).edges.map((edge) => [edge.node.slug, edge.score]);
+    expect(all.length).toBeGreaterThan(20);
+    for (let pass = 0; pass < 2; pass++) {
+      const paged: unknown[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const result = await search(t, token, { query: 'Modell', first: 6, after });
+        paged.push(...result.edges.map((edge) => [edge.node.slug, edge.score]));
+        if (!result.pageInfo.hasNextPage) break;
+        after = result.pageInfo.endCursor;
+      }
+      expect(paged).toEqual(all);
+    }
+  });
+});
+
 describe('paging through all results while entries are published', () => {
   let t: TestApp;
   let token: string;

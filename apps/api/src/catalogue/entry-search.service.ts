@@ -3,7 +3,7 @@ import { assertCursorFits, BadUserInput, encodeCursor, parsePageRequest, toGloba
 import { TransactionService } from '@app/data';
 import type { AiSystem } from './ai-system.type.js';
 import { EntryQueryService } from './entry-query.service.js';
-import { entryColumns, viewerApprovedSql, type EntryRow } from './entry-store.js';
+import { entryColumnsWithOwnDrafts, viewerApprovedSql, type EntryRow } from './entry-store.js';
 import { compoundCandidates, splitCompound } from './german-compounds.js';
 import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
 import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FilterField } from './search-query.js';
@@ -15,8 +15,17 @@ import type { AiSystemSearchResult, SearchFacet, SearchHighlight } from './searc
  */
 export const RANK_CANDIDATES = 2000;
 
+/** Queries whose totals and facet counts are kept per api process. */
+const FACET_CACHE_SIZE = 1000;
+/** Queries whose ranked candidates (up to 2 × RANK_CANDIDATES ids and scores) are kept per api process. */
+const RANKED_CACHE_SIZE = 200;
+
 interface PageRow extends EntryRow {
   score: number | null;
+  /** Relevance only: the catalogue generation, and on the first row the new ranked list when it was ranked anew. */
+  generation?: string;
+  rankedIds?: string[] | null;
+  rankedScores?: number[] | null;
   sortValue: string | number;
   nameHeadline: string | null;
   shortHeadline: string | null;
@@ -55,6 +64,9 @@ export class EntrySearchService {
     private readonly tx: TransactionService,
     private readonly entries: EntryQueryService,
   ) {}
+
+  private readonly facetCache = new LruCache<FacetCounts>(FACET_CACHE_SIZE);
+  private readonly rankCache = new LruCache<RankedCandidates>(RANKED_CACHE_SIZE);
 
   async search(args: SearchAiSystemsArgs, actor: Actor | null): Promise<AiSystemSearchResult> {
     const page = parsePageRequest(args);
@@ -140,11 +152,12 @@ export class EntrySearchService {
     viewer: string | null;
   }): Promise<PageRow[]> {
     const { params, from, match, conditions, order, key, descending, page, q, strongTsQuery, viewer } = p;
-    const approved = `${viewer === null ? 'false' : viewerApprovedSql(params.add(viewer))} AS "viewerApproved"`;
+    // Taken before anything but the query and the filters is in params: what the ranked candidates depend on.
+    const rankKey = JSON.stringify([strongTsQuery, [...conditions.values()], params.values]);
+    const viewerParam = viewer === null ? null : params.add(viewer);
+    const approved = `${viewerParam === null ? 'false' : viewerApprovedSql(viewerParam)} AS "viewerApproved"`;
+    const columns = entryColumnsWithOwnDrafts(viewerParam);
     const direction = descending ? 'DESC' : 'ASC';
-    const after = page.cursor
-      ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
-      : '';
     const limit = params.add(page.limit + 1);
     const options = q === null ? '' : params.add(headlineOptions);
     const headlines =
@@ -155,48 +168,104 @@ export class EntrySearchService {
     const where = `s.listed${match} AND ${whereAll(conditions)}`;
     let sql: string;
     if (order === AiSystemOrder.RELEVANCE) {
-      const cap = params.add(RANK_CANDIDATES);
-      const strong = params.add(strongTsQuery);
-      const filters = whereAll(conditions);
-      sql = `
-        WITH q AS (
-          SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q,
-                 to_tsquery('german', ${strong}) || to_tsquery('english', ${strong}) AS strong
-        ), ids AS (
-          (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.strong AND ${filters} LIMIT ${cap})
-          UNION
-          (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.q AND ${filters} LIMIT ${cap})
-        ), c AS MATERIALIZED (
-          SELECT s.id, ts_rank(s.search_vector, q.q)::float8 AS score FROM ids JOIN ai_system s ON s.id = ids.id, q
-        ), top AS (
-          SELECT c.id, c.score FROM c JOIN ai_system s ON s.id = c.id WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
-        )
-        SELECT ${entryColumns}, c.score, c.score AS "sortValue", ${headlines}, ${approved}
-        FROM top c JOIN ai_system s ON s.id = c.id, q
-        ORDER BY c.score DESC, c.id DESC`;
+      sql = this.relevancePageSql({ params, conditions, page, q, strongTsQuery, limit, columns, headlines, approved, rankKey });
     } else {
       const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';
+      const after = page.cursor
+        ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
+        : '';
       sql = `
-        SELECT ${entryColumns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved}
+        SELECT ${columns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved}
         FROM ${from} WHERE ${where}${after}
         ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
     }
-    return this.tx.manager.query(sql, params.values);
+    const rows: PageRow[] = await this.tx.manager.query(sql, params.values);
+    const ranked = rows[0];
+    if (order === AiSystemOrder.RELEVANCE && ranked?.rankedIds && ranked.rankedScores && ranked.generation !== undefined) {
+      this.rankCache.set(rankKey, { generation: ranked.generation, ids: ranked.rankedIds, scores: ranked.rankedScores });
+    }
+    return rows;
   }
 
-  /** One statement: the total and, per facet, counts for everything but the facet's own filter. */
-  private async facets(tsQuery: string | null, args: SearchAiSystemsArgs): Promise<{ total: number; facets: SearchFacet[] }> {
+  /**
+   * Relevance ranks the candidates (strong matches first, RANK_CANDIDATES of each kind) and keeps the ranked list
+   * per catalogue generation, so the next page or the same query again does not rank anew: the statement gets the
+   * page's slice of the kept list and ranks only when the catalogue moved on since (a one-time filter in
+   * PostgreSQL), handing back the new list with the first row.
+   */
+  private relevancePageSql(p: {
+    params: SqlParams;
+    conditions: Map<FilterField, string>;
+    page: ReturnType<typeof parsePageRequest>;
+    q: string | null;
+    strongTsQuery: string | null;
+    limit: string;
+    columns: string;
+    headlines: string;
+    approved: string;
+    rankKey: string;
+  }): string {
+    const { params, conditions, page, q, strongTsQuery, limit, columns, headlines, approved, rankKey } = p;
+    const kept = this.rankCache.get(rankKey);
+    const window = kept === undefined ? { ids: [], scores: [] } : keptWindow(kept, page.cursor, page.limit + 1);
+    const keptGeneration = params.add(kept?.generation ?? null);
+    const cap = params.add(RANK_CANDIDATES);
+    const strong = params.add(strongTsQuery);
+    const filters = whereAll(conditions);
+    const after = page.cursor ? ` AND (c.score, c.id) < (${params.add(page.cursor.v)}::float8, ${params.add(page.cursor.i)}::uuid)` : '';
+    const first = 'row_number() OVER (ORDER BY c.score DESC, c.id DESC) = 1';
+    return `
+      WITH g AS (SELECT value FROM catalogue_generation), q AS (
+        SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q,
+               to_tsquery('german', ${strong}) || to_tsquery('english', ${strong}) AS strong
+      ), ids AS (
+        (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.strong AND ${filters} LIMIT ${cap})
+        UNION
+        (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.q AND ${filters} LIMIT ${cap})
+      ), fresh AS MATERIALIZED (
+        SELECT s.id, ts_rank(s.search_vector, q.q)::float8 AS score FROM ids JOIN ai_system s ON s.id = ids.id, q
+        WHERE (SELECT value FROM g) IS DISTINCT FROM ${keptGeneration}::bigint
+      ), c AS (
+        SELECT f.id, f.score FROM fresh f
+        UNION ALL
+        SELECT k.id, k.score FROM unnest(${params.add(window.ids)}::uuid[], ${params.add(window.scores)}::float8[]) AS k(id, score)
+        WHERE (SELECT value FROM g) IS NOT DISTINCT FROM ${keptGeneration}::bigint
+      ), top AS (
+        SELECT c.id, c.score FROM c WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
+      )
+      SELECT ${columns}, c.score, c.score AS "sortValue", ${headlines}, ${approved},
+             (SELECT value FROM g)::text AS generation,
+             CASE WHEN ${first} THEN (SELECT array_agg(f.id ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedIds",
+             CASE WHEN ${first} THEN (SELECT array_agg(f.score ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedScores"
+      FROM top c JOIN ai_system s ON s.id = c.id, q
+      ORDER BY c.score DESC, c.id DESC`;
+  }
+
+  /**
+   * One statement: the total and, per facet, counts for everything but the facet's own filter. The counts depend
+   * on the query and the filters only (they count listed entries, which everybody may see), so they are kept per
+   * catalogue generation: the statement always reads the generation and computes the counts only when the kept
+   * ones are of another generation (PostgreSQL skips the aggregates through a one-time filter).
+   */
+  private async facets(tsQuery: string | null, args: SearchAiSystemsArgs): Promise<FacetCounts> {
     const params = new SqlParams();
     const q = tsQuery === null ? null : params.add(tsQuery);
     const conditions = filterConditions(args.filter, params);
+    const key = JSON.stringify([tsQuery, [...conditions.keys()], params.values]);
+    const kept = this.facetCache.get(key);
+    const stale = `(SELECT value FROM g) IS DISTINCT FROM ${params.add(kept?.generation ?? null)}::bigint`;
+    const columns = ['rating_average', ...facetFields.map((field) => facetColumns[field].column)].map((column) => `s.${column}`).join(', ');
     const matched =
       q === null
-        ? `SELECT * FROM ai_system s WHERE s.listed`
-        : `SELECT s.* FROM ai_system s WHERE s.listed AND s.search_vector @@ (to_tsquery('german', ${q}) || to_tsquery('english', ${q}))`;
-    const selects = [`SELECT '__total' AS field, NULL AS value, count(*)::int AS count FROM m s WHERE ${whereAll(conditions)}`];
+        ? `SELECT ${columns} FROM ai_system s WHERE s.listed`
+        : `SELECT ${columns} FROM ai_system s WHERE s.listed AND s.search_vector @@ (to_tsquery('german', ${q}) || to_tsquery('english', ${q}))`;
+    const selects = [
+      `SELECT '__generation' AS field, g.value::text AS value, 0 AS count FROM g`,
+      `SELECT '__total', NULL, count(*)::int FROM m s WHERE ${stale} AND ${whereAll(conditions)}`,
+    ];
     for (const field of facetFields) {
       const { column, shape } = facetColumns[field];
-      const where = whereAll(conditions, field);
+      const where = `${stale} AND ${whereAll(conditions, field)}`;
       selects.push(
         shape === 'array'
           ? `SELECT '${field}', v, count(*)::int FROM m s, unnest(s.${column}) v WHERE ${where} GROUP BY v`
@@ -204,24 +273,14 @@ export class EntrySearchService {
       );
     }
     const rows: Array<{ field: string; value: string | null; count: number }> = await this.tx.manager.query(
-      `WITH m AS MATERIALIZED (${matched}) ${selects.join(' UNION ALL ')}`,
+      `WITH g AS (SELECT value FROM catalogue_generation), m AS MATERIALIZED (${matched}) ${selects.join(' UNION ALL ')}`,
       params.values,
     );
-    const byField = new Map<string, Array<{ value: string; count: number }>>();
-    let total = 0;
-    for (const row of rows) {
-      if (row.field === '__total') {
-        total = row.count;
-        continue;
-      }
-      const value = row.field === 'organisation' ? toGlobalId('Organisation', row.value ?? '') : (row.value ?? '');
-      byField.set(row.field, [...(byField.get(row.field) ?? []), { value, count: row.count }]);
-    }
-    const facets = facetFields.map((field) => ({
-      field,
-      values: (byField.get(field) ?? []).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
-    }));
-    return { total, facets };
+    const generation = rows.find((row) => row.field === '__generation')?.value ?? null;
+    if (kept !== undefined && generation === kept.generation) return kept;
+    const counts = { ...facetCounts(rows), generation };
+    this.facetCache.set(key, counts);
+    return counts;
   }
 
   private highlights(row: PageRow): SearchHighlight[] {
@@ -229,5 +288,76 @@ export class EntrySearchService {
     if (row.nameHeadline?.includes('\u0001')) found.push({ field: 'name', html: highlightHtml(row.nameHeadline) });
     if (row.shortHeadline?.includes('\u0001')) found.push({ field: 'shortDescription', html: highlightHtml(row.shortHeadline) });
     return found;
+  }
+}
+
+interface RankedCandidates {
+  generation: string;
+  /** Best first: score descending, then id descending, as the page statement orders. */
+  ids: string[];
+  scores: number[];
+}
+
+/** The kept candidates after `cursor` (score, id), at most `size` of them. */
+function keptWindow(kept: RankedCandidates, cursor: { v: string | number; i: string } | null, size: number): { ids: string[]; scores: number[] } {
+  let start = 0;
+  if (cursor !== null) {
+    const score = Number(cursor.v);
+    const id = cursor.i.toLowerCase();
+    start = kept.ids.findIndex((candidate, k) => {
+      const candidateScore = kept.scores[k] ?? 0;
+      return candidateScore < score || (candidateScore === score && candidate < id);
+    });
+    if (start === -1) start = kept.ids.length;
+  }
+  return { ids: kept.ids.slice(start, start + size), scores: kept.scores.slice(start, start + size) };
+}
+
+interface FacetCounts {
+  total: number;
+  facets: SearchFacet[];
+  /** The catalogue generation the counts were taken at. */
+  generation: string | null;
+}
+
+/** The total and the facets out of the statement's rows (field, value, count). */
+function facetCounts(rows: Array<{ field: string; value: string | null; count: number }>): Omit<FacetCounts, 'generation'> {
+  const byField = new Map<string, Array<{ value: string; count: number }>>();
+  let total = 0;
+  for (const row of rows) {
+    if (row.field === '__generation') continue;
+    if (row.field === '__total') {
+      total = row.count;
+      continue;
+    }
+    const value = row.field === 'organisation' ? toGlobalId('Organisation', row.value ?? '') : (row.value ?? '');
+    byField.set(row.field, [...(byField.get(row.field) ?? []), { value, count: row.count }]);
+  }
+  const facets = facetFields.map((field) => ({
+    field,
+    values: (byField.get(field) ?? []).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+  }));
+  return { total, facets };
+}
+
+/** The most recently used entries up to a bound (a Map keeps insertion order; a hit moves the key to the end). */
+export class LruCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

@@ -35,6 +35,15 @@ export const entryColumns = `
   s.first_published_at AS "firstPublishedAt", s.archived_at AS "archivedAt", s.rating_count AS "ratingCount",
   s.rating_average AS "ratingAverage", s.rating_histogram AS "ratingHistogram", s.rating_verified_count AS "ratingVerifiedCount"`;
 
+/**
+ * entryColumns for lists that show the working copy to the owning organisation only (search): the draft is read
+ * for the viewer's own entries and NULL for all others, so a page does not carry 20 drafts nobody may see.
+ */
+export function entryColumnsWithOwnDrafts(organisationParam: string | null): string {
+  const draft = organisationParam === null ? 'NULL::jsonb AS draft' : `CASE WHEN s.organisation_id = ${organisationParam}::uuid THEN s.draft END AS draft`;
+  return entryColumns.replace('s.draft,', `${draft},`);
+}
+
 /** SQL: whether organisation `$param` may see the gated details of entry `s` through a current approved request. */
 export function viewerApprovedSql(organisationParam: string): string {
   return `EXISTS (SELECT 1 FROM current_reuse_approval a WHERE a.ai_system_id = s.id AND a.organisation_id = ${organisationParam}::uuid)`;

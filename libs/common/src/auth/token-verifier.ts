@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
@@ -35,13 +36,13 @@ function rolesClaim(payload: JWTPayload, path: string): string[] {
 
 @Injectable()
 export class TokenVerifier {
-  private readonly localSecret: Uint8Array | null;
+  /** The local HS256 key, imported once (jose would import raw bytes again for every token). */
+  private readonly localKey: Promise<webcrypto.CryptoKey> | null;
   private oidcKeys: ReturnType<typeof createRemoteJWKSet> | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.localSecret = config.auth.localEnabled
-      ? loadOrCreateLocalSecret(config.dataDir, config.auth.localSecret)
-      : null;
+    const secret = config.auth.localEnabled ? loadOrCreateLocalSecret(config.dataDir, config.auth.localSecret) : null;
+    this.localKey = secret === null ? null : webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   }
 
   async verify(token: string): Promise<TokenClaims> {
@@ -53,8 +54,8 @@ export class TokenVerifier {
     }
     const oidc = this.config.auth.oidc;
     try {
-      if (this.localSecret !== null && unverified.iss === LOCAL_ISSUER) {
-        const { payload } = await jwtVerify(token, this.localSecret, {
+      if (this.localKey !== null && unverified.iss === LOCAL_ISSUER) {
+        const { payload } = await jwtVerify(token, await this.localKey, {
           issuer: LOCAL_ISSUER,
           audience: LOCAL_AUDIENCE,
           algorithms: ['HS256'],
