@@ -1,5 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError } from 'graphql';
 import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest } from '@app/common';
@@ -62,7 +63,13 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
     // armor is typed against Apollo's CommonJS declarations, we load the ESM build: same shape, other identity.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), errorLoggingPlugin(logger), ...(g.playground ? [localGraphiQLPlugin()] : [])],
+    // No HTTP cache hints: the cache-control plugin would wrap every field resolver of every request for nothing.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ...(armor.plugins as unknown as ApolloServerPlugin[]),
+      errorLoggingPlugin(logger),
+      ...(g.playground ? [localGraphiQLPlugin()] : []),
+    ],
     validationRules: armor.validationRules,
     parseOptions: { maxLexicalTokens: g.maxTokens },
     formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatGraphQLError(formatted, error)) : formatGraphQLError,
