@@ -6,7 +6,7 @@ export const SEARCH_DOCUMENT = `query Search($query: String, $filter: AiSystemFi
     totalCount
     didYouMean
     pageInfo { hasNextPage endCursor }
-    facets { field values { value count } }
+    facets { field valueCount values { value count } }
     edges {
       cursor
       score

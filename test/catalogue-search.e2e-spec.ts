@@ -14,7 +14,7 @@ const SEARCH = `query Search($query: String, $filter: AiSystemFilter, $orderBy: 
     didYouMean
     edges { cursor score node { id slug publishedAt published { name } } highlights { field html } }
     pageInfo { hasNextPage hasPreviousPage endCursor }
-    facets { field values { value count } }
+    facets(first: 100) { field valueCount values { value count } }
   }
 }`;
 
@@ -30,7 +30,7 @@ interface SearchResult {
   didYouMean: string | null;
   edges: Hit[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-  facets: Array<{ field: string; values: Array<{ value: string; count: number }> }>;
+  facets: Array<{ field: string; valueCount: number; values: Array<{ value: string; count: number }> }>;
 }
 
 type Variables = Record<string, unknown>;
@@ -349,6 +349,26 @@ describe('searchAiSystems on the demo catalogue', () => {
       for (const facet of result.facets) {
         const counts = facet.values.map((value) => value.count);
         expect(counts).toEqual([...counts].sort((a, b) => b - a));
+      }
+    });
+
+    it('lists at most 20 values per facet unless asked for more (1..100), most frequent first, and counts them all', async () => {
+      const all = (await search(t, token, { first: 1 })).facets;
+      expect(all.some((facet) => facet.valueCount > 2)).toBe(true);
+      for (const facet of all) expect(facet.values).toHaveLength(facet.valueCount);
+      const FACETS = (first: string) => `query { searchAiSystems(first: 1) { facets${first} { field valueCount values { value count } } } }`;
+      const byDefault = await t.gql<{ searchAiSystems: SearchResult }>(FACETS(''), {}, token);
+      const two = await t.gql<{ searchAiSystems: SearchResult }>(FACETS('(first: 2)'), {}, token);
+      for (const [k, facet] of all.entries()) {
+        expect(byDefault.data?.searchAiSystems.facets[k]).toEqual({ ...facet, values: facet.values.slice(0, 20) });
+        expect(two.data?.searchAiSystems.facets[k]).toEqual({ ...facet, values: facet.values.slice(0, 2) });
+      }
+      for (const bad of ['(first: 0)', '(first: 101)']) {
+        const res = await t.gql(FACETS(bad), {}, token);
+        expect(res.status).toBeLessThan(500);
+        expect(res.errors?.map((error) => [error.extensions.code, (error.extensions.fields as Array<{ field: string }>)[0]?.field])).toEqual([
+          ['BAD_USER_INPUT', 'facets.first'],
+        ]);
       }
     });
 

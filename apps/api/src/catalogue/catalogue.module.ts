@@ -10,10 +10,10 @@ import { EntrySearchIndex } from './entry-search-index.service.js';
 import { EntrySearchService } from './entry-search.service.js';
 import { EntryRatingSummaryService } from './entry-rating-summary.service.js';
 import { EntryStore } from './entry-store.js';
-import { SearchResolver } from './search.resolver.js';
+import { AiSystemSearchResultResolver, SearchResolver } from './search.resolver.js';
 
 @Module({
-  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver, CatalogueStatsService, EntryRatingSummaryService],
+  providers: [DemoCatalogueSeeder, EntryStore, EntrySearchIndex, EntryPublishingService, EntryQueryService, CatalogueResolver, AiSystemFieldsResolver, AiSystemRevisionFieldsResolver, EntrySearchService, SearchResolver, AiSystemSearchResultResolver, CatalogueStatsService, EntryRatingSummaryService],
   exports: [EntryQueryService, DemoCatalogueSeeder, EntryRatingSummaryService],
 })
 export class CatalogueModule implements OnModuleInit {

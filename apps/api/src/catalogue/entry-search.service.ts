@@ -333,10 +333,10 @@ function facetCounts(rows: Array<{ field: string; value: string | null; count: n
     const value = row.field === 'organisation' ? toGlobalId('Organisation', row.value ?? '') : (row.value ?? '');
     byField.set(row.field, [...(byField.get(row.field) ?? []), { value, count: row.count }]);
   }
-  const facets = facetFields.map((field) => ({
-    field,
-    values: (byField.get(field) ?? []).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
-  }));
+  const facets = facetFields.map((field) => {
+    const values = (byField.get(field) ?? []).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    return { field, values, valueCount: values.length };
+  });
   return { total, facets };
 }
 

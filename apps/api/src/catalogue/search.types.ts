@@ -40,8 +40,14 @@ export class SearchFacet {
   @Field({ description: 'The filter field these counts belong to, e.g. lifecycle.' })
   field!: string;
 
-  @Field(() => [FacetValue], { description: 'Counts for the current query and every other filter (the field\'s own filter left out), most frequent first.' })
+  @Field(() => [FacetValue], {
+    description:
+      'Counts for the current query and every other filter (the field\'s own filter left out), most frequent first; at most `first` of `facets(first:)`.',
+  })
   values!: FacetValue[];
+
+  @Field(() => Int, { description: 'How many distinct values have a count; more than `values` lists when it was cut at `first`.' })
+  valueCount!: number;
 }
 
 @ObjectType()
@@ -58,7 +64,7 @@ export class AiSystemSearchResult {
   @Field(() => Int, { description: 'All matches, not only this page.' })
   totalCount!: number;
 
-  @Field(() => [SearchFacet])
+  /** Every value of every facet; the facets field (AiSystemSearchResultResolver) hands out the first n of each. */
   facets!: SearchFacet[];
 
   @Field(() => String, { nullable: true, description: 'A corrected query when words were not found in the catalogue (e.g. "Chatbto" → "chatbot").' })
