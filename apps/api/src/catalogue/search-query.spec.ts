@@ -20,6 +20,12 @@ describe('search query parsing', () => {
     expect(tsQueryText(['chatbot'], new Map(), 'AB')).toBe(`'chatbot':*AB`);
   });
 
+  it('adds the umlaut spelling of a word typed without umlauts or ß', () => {
+    expect(tsQueryText(['strassenschaeden'], new Map())).toBe(`('strassenschaeden':* | 'straßenschäden':*)`);
+    expect(tsQueryText(['uebersetzung'], new Map(), 'AB')).toBe(`('uebersetzung':*AB | 'übersetzung':*AB)`);
+    expect(tsQueryText(['straßenschäden', 'bund'], new Map())).toBe(`'straßenschäden':* & 'bund':*`);
+  });
+
   it('builds one condition per filter field with parameters only', () => {
     const params = new SqlParams();
     const conditions = filterConditions({ lifecycle: ['PILOT'] as never, policyArea: ['HEALTH'] as never, hasSourceCode: true }, params);

@@ -18,14 +18,29 @@ export function queryWords(query: string | null | undefined): string[] | null {
 }
 
 /**
- * tsquery text: every word as a prefix, a known compound also as its two parts; all words must match.
- * `weights` (e.g. AB) restricts matches to those parts of the document (name and short description).
+ * The word as written with umlauts and ß when it was typed without them ("strassenschaeden" → "straßenschäden"),
+ * else null. PostgreSQL's German stemmer maps ae/oe/ue to umlauts only from version 16 on; with this alternative
+ * the spelling without umlauts finds the same entries on every version. Wrong guesses ("wasser" → "waßer") only
+ * add a term that matches nothing.
+ */
+export function umlautSpelling(word: string): string | null {
+  const spelled = word.replaceAll('ae', 'ä').replaceAll('oe', 'ö').replaceAll('ue', 'ü').replaceAll('ss', 'ß');
+  return spelled === word ? null : spelled;
+}
+
+/**
+ * tsquery text: every word as a prefix (also in its umlaut spelling), a known compound also as its two parts; all
+ * words must match. `weights` (e.g. AB) restricts matches to those parts of the document (name and short description).
  */
 export function tsQueryText(words: string[], splits: ReadonlyMap<string, [string, string]>, weights = ''): string {
   return words
     .map((word) => {
+      const spelled = umlautSpelling(word);
       const split = splits.get(word);
-      return split ? `('${word}':*${weights} | ('${split[0]}':*${weights} & '${split[1]}':*${weights}))` : `'${word}':*${weights}`;
+      const alternatives = [`'${word}':*${weights}`];
+      if (spelled !== null) alternatives.push(`'${spelled}':*${weights}`);
+      if (split) alternatives.push(`('${split[0]}':*${weights} & '${split[1]}':*${weights})`);
+      return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' | ')})`;
     })
     .join(' & ');
 }
