@@ -30,15 +30,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on its own database; `env` overrides configuration like the environment would. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * The real application on its own database; `env` overrides configuration like the environment would.
+ * `shareDatabaseOf` starts a second instance (another replica or worker) on the database of an existing one.
+ */
+export async function createTestApp(env: Record<string, string> = {}, options: { shareDatabaseOf?: TestApp } = {}): Promise<TestApp> {
+  const shared = options.shareDatabaseOf;
+  const database = shared ? { url: shared.databaseUrl, name: shared.databaseName } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'kim-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     LOCAL_AUTH_SECRET: TEST_LOCAL_SECRET,
     LOG_LEVEL: process.env.KIM_TEST_LOG ?? 'silent',
+    JOB_POLL_INTERVAL_MS: '500',
+    JOB_RETRY_DELAY_SECONDS: '1',
     SEED_DEMO_DATA: 'false',
     MIGRATE_ON_START: 'false',
     ...env,
