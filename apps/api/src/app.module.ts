@@ -14,6 +14,7 @@ import { NodeModule } from './graphql/node.module.js';
 import { MutationTransactionInterceptor } from './graphql/transaction.interceptor.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReviewWorkflowModule } from './review-workflow/review-workflow.module.js';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         AuditModule,
         CatalogueModule,
         ReviewWorkflowModule,
+        NotificationsModule,
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

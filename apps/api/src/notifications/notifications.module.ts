@@ -1,0 +1,21 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry.service.js';
+import { NotificationFanoutService } from './notification-fanout.service.js';
+import { NotificationInboxService } from './notification-inbox.service.js';
+import { NotificationResolver } from './notification.resolver.js';
+
+/** Listens to domain events only (through the job engine); knows no other module's services or tables' owners. */
+@Module({
+  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver],
+  exports: [NotificationFanoutService],
+})
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly inbox: NotificationInboxService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('Notification', (id, actor) => this.inbox.findVisible(id, actor));
+  }
+}
