@@ -2,7 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { AuthGuard, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
+import { AuthGuard, Authenticator, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
 import { DatabaseModule } from '@app/data';
 import { AuditModule } from './audit/audit.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -34,9 +34,9 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [LoadersModule],
-          inject: [LoaderFactory],
-          useFactory: (loaders: LoaderFactory) => graphqlOptions(config, logger, loaders),
+          imports: [LoadersModule, IdentityModule],
+          inject: [LoaderFactory, Authenticator],
+          useFactory: (loaders: LoaderFactory, authenticator: Authenticator) => graphqlOptions(config, logger, loaders, authenticator),
         }),
       ],
       providers: [

@@ -14,7 +14,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url), retryAttempts: 0 })],
       providers: [{ provide: DATABASE_URL, useValue: url }, TransactionService, AuditLogService, JobQueue, DomainEventService],
-      exports: [TransactionService, AuditLogService, JobQueue, DomainEventService],
+      exports: [DATABASE_URL, TransactionService, AuditLogService, JobQueue, DomainEventService],
     };
   }
 }

@@ -43,6 +43,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     DATA_DIR: dataDir,
     LOCAL_AUTH_SECRET: TEST_LOCAL_SECRET,
     LOG_LEVEL: process.env.KIM_TEST_LOG ?? 'silent',
+    // Real Redis for live notifications when the run has one (CI), in-memory otherwise.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     JOB_POLL_INTERVAL_MS: '500',
     JOB_RETRY_DELAY_SECONDS: '1',
     SEED_DEMO_DATA: 'false',

@@ -1,13 +1,17 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Allow, CurrentActor, Role, type Actor } from '@app/common';
 import { MarkNotificationsReadInput, NotificationsArgs } from './notification.inputs.js';
 import { NotificationInboxService } from './notification-inbox.service.js';
+import { NotificationLiveService } from './notification-live.service.js';
 import { Language, renderNotification } from './notification-texts.js';
 import { MarkNotificationsReadPayload, Notification, NotificationConnection } from './notification.types.js';
 
 @Resolver(() => Notification)
 export class NotificationResolver {
-  constructor(private readonly inbox: NotificationInboxService) {}
+  constructor(
+    private readonly inbox: NotificationInboxService,
+    private readonly live: NotificationLiveService,
+  ) {}
 
   @Query(() => NotificationConnection, { description: 'Your in-app inbox, newest first.' })
   @Allow(Role.AGENCY_USER)
@@ -19,6 +23,15 @@ export class NotificationResolver {
   @Allow(Role.AGENCY_USER)
   markNotificationsRead(@Args('input') input: MarkNotificationsReadInput, @CurrentActor() actor: Actor): Promise<MarkNotificationsReadPayload> {
     return this.inbox.markRead(actor, input);
+  }
+
+  @Subscription(() => Notification, {
+    description: 'Your new notifications as they are created (graphql-ws; connectionParams { authorization: "Bearer <token>" }).',
+    resolve: (notification: Notification) => notification,
+  })
+  @Allow(Role.AGENCY_USER)
+  notificationAdded(@CurrentActor() actor: Actor): AsyncIterableIterator<Notification> {
+    return this.live.subscribe(actor.userId);
   }
 
   @ResolveField(() => String)

@@ -2,13 +2,14 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry.service.js';
 import { NotificationFanoutService } from './notification-fanout.service.js';
 import { NotificationInboxService } from './notification-inbox.service.js';
+import { NotificationLiveService } from './notification-live.service.js';
 import { NotificationPreferenceResolver } from './notification-preference.resolver.js';
 import { NotificationPreferenceService } from './notification-preference.service.js';
 import { NotificationResolver } from './notification.resolver.js';
 
 /** Listens to domain events only (through the job engine); knows no other module's services or tables' owners. */
 @Module({
-  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver],
+  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver, NotificationLiveService],
   exports: [NotificationFanoutService],
 })
 export class NotificationsModule implements OnModuleInit {
