@@ -1,15 +1,18 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry.service.js';
+import { NotificationEmailService } from './notification-email.service.js';
 import { NotificationFanoutService } from './notification-fanout.service.js';
 import { NotificationInboxService } from './notification-inbox.service.js';
 import { NotificationLiveService } from './notification-live.service.js';
 import { NotificationPreferenceResolver } from './notification-preference.resolver.js';
 import { NotificationPreferenceService } from './notification-preference.service.js';
 import { NotificationResolver } from './notification.resolver.js';
+import { UnsubscribeController } from './unsubscribe.controller.js';
 
-/** Listens to domain events only (through the job engine); knows no other module's services or tables' owners. */
+/** Reacts to domain events only (through the job engine); no other module calls into it. */
 @Module({
-  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver, NotificationLiveService],
+  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver, NotificationLiveService, NotificationEmailService],
+  controllers: [UnsubscribeController],
   exports: [NotificationFanoutService],
 })
 export class NotificationsModule implements OnModuleInit {
