@@ -9,12 +9,13 @@ import { AddReuseApprovalExpiryNotice1763900300000 } from './migrations/17639003
 import { InstallJobEngine1763900500000 } from './migrations/1763900500000-install-job-engine.js';
 import { CreateNotifications1763900600000 } from './migrations/1763900600000-create-notifications.js';
 import { CreateEmailDeliveries1763900700000 } from './migrations/1763900700000-create-email-deliveries.js';
+import { CreateWebhooks1763900800000 } from './migrations/1763900800000-create-webhooks.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
 
 /** In order; a migration is never edited after it landed. */
-export const migrations = [CreateOrganisationsUsersAuditLog1763900000000, CreateCatalogue1763900100000, CreateReuseRequestsAndRatings1763900200000, AddReuseApprovalExpiryNotice1763900300000, InstallJobEngine1763900500000, CreateNotifications1763900600000, CreateEmailDeliveries1763900700000];
+export const migrations = [CreateOrganisationsUsersAuditLog1763900000000, CreateCatalogue1763900100000, CreateReuseRequestsAndRatings1763900200000, AddReuseApprovalExpiryNotice1763900300000, InstallJobEngine1763900500000, CreateNotifications1763900600000, CreateEmailDeliveries1763900700000, CreateWebhooks1763900800000];
 
 export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
   return {

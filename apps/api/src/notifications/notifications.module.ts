@@ -8,10 +8,12 @@ import { NotificationPreferenceResolver } from './notification-preference.resolv
 import { NotificationPreferenceService } from './notification-preference.service.js';
 import { NotificationResolver } from './notification.resolver.js';
 import { UnsubscribeController } from './unsubscribe.controller.js';
+import { WebhookResolver } from './webhook.resolver.js';
+import { WebhookService } from './webhook.service.js';
 
 /** Reacts to domain events only (through the job engine); no other module calls into it. */
 @Module({
-  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver, NotificationLiveService, NotificationEmailService],
+  providers: [NotificationFanoutService, NotificationInboxService, NotificationResolver, NotificationPreferenceService, NotificationPreferenceResolver, NotificationLiveService, NotificationEmailService, WebhookService, WebhookResolver],
   controllers: [UnsubscribeController],
   exports: [NotificationFanoutService],
 })
