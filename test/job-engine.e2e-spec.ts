@@ -15,8 +15,8 @@ describe('job engine (pg-boss on PostgreSQL)', () => {
   let second: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    second = await createTestApp({}, { shareDatabaseOf: t });
+    t = await createTestApp({ WORKER: 'true' });
+    second = await createTestApp({ WORKER: 'true' }, { shareDatabaseOf: t });
   });
 
   afterAll(async () => {

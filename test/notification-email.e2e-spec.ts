@@ -41,7 +41,7 @@ describe('notifications by e-mail (a real SMTP server)', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const { port } = smtp.server.address() as AddressInfo;
-    t = await createTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://kim.example', MAIL_FROM: 'ki-marktplatz <noreply@kim.example>' });
+    t = await createTestApp({ WORKER: 'true', SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://kim.example', MAIL_FROM: 'ki-marktplatz <noreply@kim.example>' });
     const ownerOrg = await makeOrganisation(t.dataSource, { name: 'Landesamt Post' });
     owner = {
       publisher: await makeUser(t.dataSource, { organisation: ownerOrg, roles: [Role.PUBLISHER] }),

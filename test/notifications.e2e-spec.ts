@@ -24,7 +24,7 @@ describe('notifications: recipients and the in-app inbox', () => {
   let outsider: MadeUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ OPERATOR_ORGANISATION: 'betreiber-notif' });
+    t = await createTestApp({ WORKER: 'true', OPERATOR_ORGANISATION: 'betreiber-notif' });
     const operatorOrg = await makeOrganisation(t.dataSource, { slug: 'betreiber-notif', name: 'Betreiber' });
     operatorReviewer = await makeUser(t.dataSource, { organisation: operatorOrg, roles: [Role.REVIEWER] });
     const ownerOrg = await makeOrganisation(t.dataSource, { name: 'Landesamt Eigentümer' });

@@ -45,6 +45,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     LOG_LEVEL: process.env.KIM_TEST_LOG ?? 'silent',
     // Real Redis for live notifications when the run has one (CI), in-memory otherwise.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Only tests about jobs consume them (WORKER=true); the others just enqueue, as an api beside workers would.
+    WORKER: 'false',
     JOB_POLL_INTERVAL_MS: '500',
     JOB_RETRY_DELAY_SECONDS: '1',
     SEED_DEMO_DATA: 'false',

@@ -139,12 +139,15 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async ensureQueue(queue: QueueDefinition): Promise<void> {
-    // pg-boss checks the keys that are present, so leave out what the definition does not set.
-    const options: PgBoss.Queue = { name: queue.name };
-    if (queue.retryLimit !== undefined) options.retryLimit = queue.retryLimit;
-    if (queue.retryDelaySeconds !== undefined) options.retryDelay = queue.retryDelaySeconds;
-    if (queue.retryBackoff !== undefined) options.retryBackoff = queue.retryBackoff;
-    if (queue.expireInSeconds !== undefined) options.expireInSeconds = queue.expireInSeconds;
+    // Stored on the queue, so every job gets them whichever process enqueues it; the configuration fills the gaps.
+    const jobs = this.config.jobs;
+    const options: PgBoss.Queue = {
+      name: queue.name,
+      retryLimit: queue.retryLimit ?? jobs.retryLimit,
+      retryDelay: queue.retryDelaySeconds ?? jobs.retryDelaySeconds,
+      retryBackoff: queue.retryBackoff ?? true,
+      expireInSeconds: queue.expireInSeconds ?? jobs.expireSeconds,
+    };
     if (queue.deadLetter !== undefined) options.deadLetter = queue.deadLetter;
     if (queue.deadLetter !== undefined) await this.ensureQueue(this.queues.get(queue.deadLetter) ?? { name: queue.deadLetter });
     if ((await this.boss.getQueue(queue.name)) === null) {
