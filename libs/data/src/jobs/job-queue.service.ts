@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '@app/common';
 import { TransactionService } from '../transaction.service.js';
@@ -7,6 +8,9 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 
 /** pg-boss lives in its own schema, created by a migration (see 1763900500000-install-job-engine). */
 export const JOB_SCHEMA = 'pgboss';
+
+/** NOTIFY channel that wakes idle workers when a job is enqueued (a hint; polling stays the source of truth). */
+const WAKE_CHANNEL = 'ki_marktplatz_jobs';
 
 export interface QueueDefinition {
   name: string;
@@ -32,6 +36,7 @@ interface Worker {
   name: string;
   handler: JobHandler<never>;
   batchSize: number;
+  id: string | null;
 }
 
 /**
@@ -46,9 +51,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
   private readonly schedules: Array<{ name: string; cron: string }> = [];
   private started = false;
+  private listener: pg.Client | null = null;
 
   constructor(
-    @Inject(DATABASE_URL) databaseUrl: string,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionService,
   ) {
@@ -80,7 +86,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Consumes `name` in this process when it is a worker (WORKER=true or apps/worker). */
   async work<T>(name: string, handler: JobHandler<T>, options: { batchSize?: number } = {}): Promise<void> {
-    const worker: Worker = { name, handler: handler as JobHandler<never>, batchSize: options.batchSize ?? 1 };
+    const worker: Worker = { name, handler: handler as JobHandler<never>, batchSize: options.batchSize ?? 1, id: null };
     this.workers.push(worker);
     if (this.started) await this.startWorker(worker);
   }
@@ -109,6 +115,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       };
     }
     const id = await this.boss.send(name, data, sendOptions);
+    // Delivered when the transaction commits (and not at all on rollback): idle workers fetch at once.
+    await this.tx.manager.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, name]);
     // pg-boss answers null when its insert found no queue; with our own id, null means "already enqueued".
     if (id === null && options.id === undefined && options.singletonKey === undefined) throw new Error(`job for ${name} was not enqueued`);
     return id;
@@ -130,11 +138,13 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!this.config.jobs.work) return;
     for (const { name, cron } of this.schedules) await this.boss.schedule(name, cron, {}, { tz: 'Europe/Berlin' });
     for (const worker of this.workers) await this.startWorker(worker);
+    await this.listen();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.listener?.end().catch(() => undefined);
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
   }
 
@@ -165,8 +175,27 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private async startWorker(worker: Worker): Promise<void> {
     const options = { batchSize: worker.batchSize, pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, includeMetadata: true as const };
     // A failing job fails its whole batch; handlers are idempotent, so the retried siblings do no harm.
-    await this.boss.work<object>(worker.name, options, async (jobs) => {
+    worker.id = await this.boss.work<object>(worker.name, options, async (jobs) => {
       for (const job of jobs) await worker.handler(job.data as never, { id: job.id, name: job.name, retryCount: job.retryCount });
+      // pg-boss sleeps out the polling interval even after a full batch; a full batch means more wait, so fetch at once.
+      if (jobs.length >= worker.batchSize && worker.id !== null) this.boss.notifyWorker(worker.id);
     });
+  }
+
+  /** Wakes this process's workers of a queue when another process enqueues into it; polling covers a lost connection. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'ki-marktplatz-jobs-listen' });
+    client.on('error', (error) => this.logger.warn(`job wake-up listener: ${error.message}; falling back to polling`));
+    client.on('notification', (message) => {
+      for (const worker of this.workers) if (worker.name === message.payload && worker.id !== null) this.boss.notifyWorker(worker.id);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn(`job wake-up listener: ${error instanceof Error ? error.message : String(error)}; falling back to polling`);
+      await client.end().catch(() => undefined);
+    }
   }
 }
