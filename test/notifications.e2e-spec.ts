@@ -1,6 +1,7 @@
 import { Role } from '@app/common';
-import { completeContent, createTestApp, makeOrganisation, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { completeContent, createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
 import { NotificationFanoutService } from '../apps/api/src/notifications/notification-fanout.service.js';
+import { ApprovalExpiryScheduler } from '../apps/api/src/review-workflow/approval-expiry.scheduler.js';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int!, $after: String) { notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
   totalCount unreadCount edges { cursor node { id eventType title body titleEn: title(language: EN) read subjectId aiSystemId } } pageInfo { hasNextPage endCursor } } }`;
@@ -204,5 +205,39 @@ describe('notifications: recipients and the in-app inbox', () => {
       expect(res.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.extensions.fields).toContainEqual(expect.objectContaining({ field }));
     }
+  });
+
+  it('tells the owner’s reviewers of a withdrawal, the requesting organisation of an approval ending soon, publishers of an archive', async () => {
+    const ownerOrg = { id: owner.publisher.organisationId, slug: owner.publisher.organisationSlug } as never;
+    const request = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
+    const first = await makePublishedEntry(t.dataSource, ownerOrg);
+    const withdrawn = await as(requester, request, { input: { aiSystemId: first.globalId, purpose: 'Zurückziehen', intendedUse: 'Test' } });
+    const withdrawnId: string = withdrawn.data?.requestReuse.reuseRequest.id;
+    const withdraw = await as(requester, `mutation($input: WithdrawReuseRequestInput!) { withdrawReuseRequest(input: $input) { reuseRequest { status } } }`, {
+      input: { id: withdrawnId, expectedVersion: 1 },
+    });
+    expect(withdraw.errors).toBeUndefined();
+    expect(await recipientsOf('ReuseRequestWithdrawn', uuidOf(withdrawnId))).toEqual(ids(owner.reviewer));
+
+    const second = await makePublishedEntry(t.dataSource, ownerOrg);
+    const expiring = await as(requester, request, { input: { aiSystemId: second.globalId, purpose: 'Läuft aus', intendedUse: 'Test' } });
+    const expiringId: string = expiring.data?.requestReuse.reuseRequest.id;
+    await as(owner.reviewer, `mutation($input: DecideReuseRequestInput!) { decideReuseRequest(input: $input) { reuseRequest { status } } }`, {
+      input: { id: expiringId, decision: 'APPROVE', expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), expectedVersion: 1 },
+    });
+    expect(await t.app.get(ApprovalExpiryScheduler).run()).toBe(1);
+    expect(await recipientsOf('ApprovalExpiring', uuidOf(expiringId))).toEqual(ids(requester, requesterReviewer));
+
+    const archived = await as(owner.publisher, `mutation($input: ArchiveAiSystemInput!) { archiveAiSystem(input: $input) { aiSystem { status } } }`, {
+      input: { id: second.globalId, expectedVersion: 1, reason: 'Abgelöst' },
+    });
+    expect(archived.errors).toBeUndefined();
+    // makePublishedEntry adds each entry's author as a publisher of the organisation: all of them but the actor.
+    const publishers: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM app_user WHERE organisation_id = $1 AND 'PUBLISHER' = ANY(roles) AND id <> $2`, [
+      owner.publisher.organisationId,
+      owner.publisher.id,
+    ]);
+    expect(publishers.length).toBeGreaterThanOrEqual(2);
+    expect(await recipientsOf('EntryArchived', second.id)).toEqual(publishers.map((p) => p.id).sort());
   });
 });
