@@ -2,7 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { AuthGuard, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
+import { AuthGuard, Authenticator, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
 import { DatabaseModule } from '@app/data';
 import { AuditModule } from './audit/audit.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -14,6 +14,7 @@ import { NodeModule } from './graphql/node.module.js';
 import { MutationTransactionInterceptor } from './graphql/transaction.interceptor.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReviewWorkflowModule } from './review-workflow/review-workflow.module.js';
 
 @Module({})
@@ -29,12 +30,13 @@ export class AppModule {
         AuditModule,
         CatalogueModule,
         ReviewWorkflowModule,
+        NotificationsModule,
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [LoadersModule],
-          inject: [LoaderFactory],
-          useFactory: (loaders: LoaderFactory) => graphqlOptions(config, logger, loaders),
+          imports: [LoadersModule, IdentityModule],
+          inject: [LoaderFactory, Authenticator],
+          useFactory: (loaders: LoaderFactory, authenticator: Authenticator) => graphqlOptions(config, logger, loaders, authenticator),
         }),
       ],
       providers: [

@@ -7,6 +7,10 @@ import { CreateCatalogue1763900100000 } from './migrations/1763900100000-create-
 import { CreateReuseRequestsAndRatings1763900200000 } from './migrations/1763900200000-create-reuse-requests-and-ratings.js';
 import { AddReuseApprovalExpiryNotice1763900300000 } from './migrations/1763900300000-add-reuse-approval-expiry-notice.js';
 import { AddCatalogueGeneration1763900400000 } from './migrations/1763900400000-add-catalogue-generation.js';
+import { InstallJobEngine1763900500000 } from './migrations/1763900500000-install-job-engine.js';
+import { CreateNotifications1763900600000 } from './migrations/1763900600000-create-notifications.js';
+import { CreateEmailDeliveries1763900700000 } from './migrations/1763900700000-create-email-deliveries.js';
+import { CreateWebhooks1763900800000 } from './migrations/1763900800000-create-webhooks.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
@@ -18,6 +22,10 @@ export const migrations = [
   CreateReuseRequestsAndRatings1763900200000,
   AddReuseApprovalExpiryNotice1763900300000,
   AddCatalogueGeneration1763900400000,
+  InstallJobEngine1763900500000,
+  CreateNotifications1763900600000,
+  CreateEmailDeliveries1763900700000,
+  CreateWebhooks1763900800000,
 ];
 
 export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {

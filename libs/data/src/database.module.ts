@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditLogService } from './audit-log.service.js';
 import { dataSourceOptions } from './data-source.js';
 import { DomainEventService } from './domain-event.service.js';
+import { DATABASE_URL, JobQueue } from './jobs/job-queue.service.js';
 import { TransactionService } from './transaction.service.js';
 
 @Global()
@@ -12,8 +13,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url), retryAttempts: 0 })],
-      providers: [TransactionService, AuditLogService, DomainEventService],
-      exports: [TransactionService, AuditLogService, DomainEventService],
+      providers: [{ provide: DATABASE_URL, useValue: url }, TransactionService, AuditLogService, JobQueue, DomainEventService],
+      exports: [DATABASE_URL, TransactionService, AuditLogService, JobQueue, DomainEventService],
     };
   }
 }

@@ -14,3 +14,4 @@ export * from './prepare-database.js';
 export * from './catalogue/index.js';
 export * from './domain-event.service.js';
 export * from './seed/demo-ai-systems.js';
+export * from './jobs/job-queue.service.js';

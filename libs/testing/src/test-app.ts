@@ -30,15 +30,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on its own database; `env` overrides configuration like the environment would. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * The real application on its own database; `env` overrides configuration like the environment would.
+ * `shareDatabaseOf` starts a second instance (another replica or worker) on the database of an existing one.
+ */
+export async function createTestApp(env: Record<string, string> = {}, options: { shareDatabaseOf?: TestApp } = {}): Promise<TestApp> {
+  const shared = options.shareDatabaseOf;
+  const database = shared ? { url: shared.databaseUrl, name: shared.databaseName } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'kim-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     LOCAL_AUTH_SECRET: TEST_LOCAL_SECRET,
     LOG_LEVEL: process.env.KIM_TEST_LOG ?? 'silent',
+    // Real Redis for live notifications when the run has one (CI), in-memory otherwise.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Only tests about jobs consume them (WORKER=true); the others just enqueue, as an api beside workers would.
+    WORKER: 'false',
+    JOB_POLL_INTERVAL_MS: '500',
+    JOB_RETRY_DELAY_SECONDS: '1',
     SEED_DEMO_DATA: 'false',
     MIGRATE_ON_START: 'false',
     ...env,

@@ -3,9 +3,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError } from 'graphql';
-import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest } from '@app/common';
+import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest, type Authenticator } from '@app/common';
 import type { GraphQLContext, LoaderFactory } from './loaders.js';
 import { localGraphiQLPlugin } from './graphiql.js';
+import { graphqlWsOptions, isSocketContext, socketContext, type SocketContext } from './subscription-auth.js';
 
 /** Codes that mean "the client sent something wrong": logged at debug, not as server errors. */
 const clientCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
@@ -34,7 +35,7 @@ function errorLoggingPlugin(logger: AppLogger): ApolloServerPlugin {
   };
 }
 
-export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: LoaderFactory): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: LoaderFactory, authenticator: Authenticator): ApolloDriverConfig {
   const g = config.graphql;
   const reject = (code: ErrorCode) => ({
     propagateOnRejection: false,
@@ -73,6 +74,9 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
     validationRules: armor.validationRules,
     parseOptions: { maxLexicalTokens: g.maxTokens },
     formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatGraphQLError(formatted, error)) : formatGraphQLError,
-    context: ({ req }: { req: AppRequest }): GraphQLContext => ({ req, loaders: loaders.create() }),
+    // graphql-ws calls the same function with its socket context for subscriptions.
+    context: (source: { req: AppRequest } | SocketContext): GraphQLContext =>
+      isSocketContext(source) ? socketContext(source, loaders) : { req: source.req, loaders: loaders.create() },
+    subscriptions: { 'graphql-ws': graphqlWsOptions(authenticator) },
   };
 }

@@ -1,27 +1,29 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { JobQueue } from '@app/data';
 import { ReuseRequestService } from './reuse-request.service.js';
 
 export const EXPIRY_NOTICE_MS = 14 * 24 * 3600 * 1000;
-const CHECK_EVERY_MS = 3600 * 1000;
+export const APPROVAL_EXPIRY_QUEUE = 'approval-expiry-scan';
 
 /**
- * Hourly: announce approvals that end within 14 days. Safe on every replica (rows are claimed once);
- * moves to the job engine's schedule when the notifications issue brings one.
+ * Hourly, on the job engine's schedule: announce approvals that end within 14 days. pg-boss fires each slot
+ * once across all workers, and rows are claimed once anyway, so a manual run next to it does no harm.
  */
 @Injectable()
-export class ApprovalExpiryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ApprovalExpiryScheduler implements OnModuleInit {
   private readonly logger = new Logger(ApprovalExpiryScheduler.name);
-  private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly requests: ReuseRequestService) {}
+  constructor(
+    private readonly requests: ReuseRequestService,
+    private readonly jobs: JobQueue,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run(), CHECK_EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+  async onModuleInit(): Promise<void> {
+    await this.jobs.define({ name: APPROVAL_EXPIRY_QUEUE, retryLimit: 2 });
+    this.jobs.schedule(APPROVAL_EXPIRY_QUEUE, '0 * * * *');
+    await this.jobs.work(APPROVAL_EXPIRY_QUEUE, async () => {
+      await this.requests.announceExpiringApprovals(EXPIRY_NOTICE_MS);
+    });
   }
 
   async run(): Promise<number> {

@@ -14,10 +14,10 @@ export interface LocalTokenClaims {
   roles: string[];
 }
 
-/** The HS256 secret for local tokens: configured, or generated once into the data directory. */
-export function loadOrCreateLocalSecret(dataDir: string, configured: string | null): Uint8Array {
+/** A secret (by default the HS256 one for local tokens): configured, or generated once into the data directory. */
+export function loadOrCreateLocalSecret(dataDir: string, configured: string | null, fileName = 'jwt-secret'): Uint8Array {
   if (configured !== null) return new TextEncoder().encode(configured);
-  const file = join(dataDir, 'jwt-secret');
+  const file = join(dataDir, fileName);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });

@@ -67,4 +67,29 @@ describe('loadConfig', () => {
   it('refuses a short local secret', () => {
     expect(problemsOf({ LOCAL_AUTH_SECRET: 'short' })).toEqual(['LOCAL_AUTH_SECRET must be at least 32 characters']);
   });
+
+  it('configures jobs and notifications, with e-mail and Redis off unless given', () => {
+    expect(loadConfig({})).toMatchObject({
+      jobs: { work: true, pollingIntervalSeconds: 2, retryLimit: 8, retryDelaySeconds: 5, expireSeconds: 300, digestCron: '0 7 * * *' },
+      notifications: { redisUrl: null, smtpUrl: null, publicUrl: 'http://localhost:3000', secret: null, webhookAllowPrivate: false, webhookMaxFailures: 10 },
+    });
+    const given = loadConfig({ PORT: '8080', WORKER: 'false', JOB_POLL_INTERVAL_MS: '500', REDIS_URL: 'redis://127.0.0.1:6379', SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://kim.example/' });
+    expect(given.jobs).toMatchObject({ work: false, pollingIntervalSeconds: 0.5 });
+    expect(given.notifications).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', smtpUrl: 'smtp://mailpit:1025', publicUrl: 'https://kim.example' });
+    expect(loadConfig({ PORT: '8080' }).notifications.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('refuses bad notification settings, and private webhook targets or unsigned unsubscribe links in production', () => {
+    expect(problemsOf({ REDIS_URL: 'http://redis', SMTP_URL: 'mailpit:1025', JOB_POLL_INTERVAL_MS: '100', NOTIFICATION_SECRET: 'kurz' })).toEqual([
+      'JOB_POLL_INTERVAL_MS must be an integer between 500 and 60000 (got "100")',
+      'REDIS_URL must use redis: or rediss: (got "http:")',
+      'SMTP_URL must use smtp: or smtps: (got "mailpit:")',
+      'NOTIFICATION_SECRET must be at least 32 characters',
+    ]);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/kim', OIDC_ISSUER: 'https://id.example/realms/kim', OIDC_AUDIENCE: 'kim' };
+    expect(problemsOf({ ...production, SMTP_URL: 'smtp://mail:25', WEBHOOK_ALLOW_PRIVATE: 'true' })).toEqual([
+      'SMTP_URL in production needs NOTIFICATION_SECRET (it signs unsubscribe links)',
+      'WEBHOOK_ALLOW_PRIVATE=true is not allowed in production',
+    ]);
+  });
 });

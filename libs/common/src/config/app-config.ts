@@ -32,6 +32,33 @@ export interface AppConfig {
       organisationClaim: string;
     } | null;
   };
+  /** Job engine (pg-boss on the same PostgreSQL). */
+  jobs: {
+    /** This process also consumes jobs (the api with WORKER=true, always the worker). */
+    work: boolean;
+    pollingIntervalSeconds: number;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    /** An active job not finished in this time (a killed worker) is retried. */
+    expireSeconds: number;
+    maintenanceIntervalSeconds: number;
+    /** Cron (Europe/Berlin) of the daily e-mail digest. */
+    digestCron: string;
+  };
+  notifications: {
+    /** Redis for subscriptions across api replicas; null: in-memory (one process). */
+    redisUrl: string | null;
+    /** null: e-mail is off. */
+    smtpUrl: string | null;
+    mailFrom: string;
+    /** Where users reach the api; unsubscribe links point here. */
+    publicUrl: string;
+    /** HMAC key of unsubscribe links; null: generated into `dataDir`. */
+    secret: string | null;
+    webhookAllowPrivate: boolean;
+    webhookMaxFailures: number;
+    webhookTimeoutMs: number;
+  };
   graphql: {
     maxDepth: number;
     maxAliases: number;
@@ -130,10 +157,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (isProduction && !localEnabled && !oidcIssuer) r.problems.push('production needs OIDC_ISSUER (or LOCAL_AUTH=true)');
   if (isProduction && embedded) r.problems.push('production needs DATABASE_URL (the embedded PostgreSQL is for development)');
 
+  const port = r.int('PORT', 3000, 0, 65535);
   const config: AppConfig = {
     nodeEnv,
     isProduction,
-    port: r.int('PORT', 3000, 0, 65535),
+    port,
     host: r.string('HOST') ?? '0.0.0.0',
     databaseUrl,
     dataDir: resolve(r.string('DATA_DIR') ?? '.data'),
@@ -157,6 +185,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
             }
           : null,
     },
+    jobs: {
+      work: r.bool('WORKER', true),
+      pollingIntervalSeconds: r.int('JOB_POLL_INTERVAL_MS', 2000, 500, 60_000) / 1000,
+      retryLimit: r.int('JOB_RETRY_LIMIT', 8, 0, 100),
+      retryDelaySeconds: r.int('JOB_RETRY_DELAY_SECONDS', 5, 1, 3600),
+      expireSeconds: r.int('JOB_EXPIRE_SECONDS', 300, 1, 86_400),
+      maintenanceIntervalSeconds: r.int('JOB_MAINTENANCE_SECONDS', 60, 1, 3600),
+      digestCron: r.string('DIGEST_CRON') ?? '0 7 * * *',
+    },
+    notifications: {
+      redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']) ?? null,
+      smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']) ?? null,
+      mailFrom: r.string('MAIL_FROM') ?? 'ki-marktplatz <noreply@ki-marktplatz.example>',
+      publicUrl: (r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      secret: r.string('NOTIFICATION_SECRET') ?? null,
+      webhookAllowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      webhookMaxFailures: r.int('WEBHOOK_MAX_FAILURES', 10, 1, 1000),
+      webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+    },
     graphql: {
       maxDepth: r.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
       maxAliases: r.int('GRAPHQL_MAX_ALIASES', 15, 0, 1000),
@@ -169,6 +216,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       playground: r.bool('GRAPHQL_PLAYGROUND', !isProduction),
     },
   };
+  if (config.notifications.secret !== null && config.notifications.secret.length < 32) r.problems.push('NOTIFICATION_SECRET must be at least 32 characters');
+  if (isProduction && config.notifications.smtpUrl !== null && config.notifications.secret === null) {
+    r.problems.push('SMTP_URL in production needs NOTIFICATION_SECRET (it signs unsubscribe links)');
+  }
+  if (isProduction && config.notifications.webhookAllowPrivate) r.problems.push('WEBHOOK_ALLOW_PRIVATE=true is not allowed in production');
   if (!oidcIssuer && !localEnabled) r.problems.push('no token issuer configured: set OIDC_ISSUER or LOCAL_AUTH=true');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

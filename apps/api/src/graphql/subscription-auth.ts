@@ -1,0 +1,62 @@
+import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import type { Context } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import { Authenticator, DomainError, ErrorCode, type AppRequest } from '@app/common';
+import type { GraphQLContext, LoaderFactory } from './loaders.js';
+
+/** Close codes of a refused subscription socket (graphql-ws reserves 4400–4499 for such). */
+export const SOCKET_UNAUTHORIZED = 4401;
+export const SOCKET_FORBIDDEN = 4403;
+
+export type SocketContext = Context<Record<string, unknown> | undefined, Extra & { appRequest?: AppRequest }>;
+
+/** A WebSocket close reason is at most 123 bytes. */
+function reason(text: string): string {
+  const bytes = Buffer.from(text);
+  return bytes.length <= 123 ? text : `${bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}...`;
+}
+
+function refuse(ctx: SocketContext, code: number, message: string): false {
+  ctx.extra.socket.close(code, reason(message));
+  return false;
+}
+
+/**
+ * graphql-ws options: the connection_init payload carries the same bearer token as HTTP
+ * (`{ "authorization": "Bearer …" }`); a socket without a usable one is closed with 4401 and the reason.
+ */
+export function graphqlWsOptions(authenticator: Authenticator): GraphQLWsSubscriptionsConfig {
+  return {
+    path: '/graphql',
+    onConnect: async (context): Promise<boolean> => {
+      const ctx = context as SocketContext;
+      const given = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+      if (typeof given !== 'string' || given.trim() === '') {
+        return refuse(ctx, SOCKET_UNAUTHORIZED, 'UNAUTHENTICATED: send connectionParams { authorization: "Bearer <token>" }');
+      }
+      const request = ctx.extra.request as AppRequest;
+      request.headers.authorization = /^Bearer\s/i.test(given) ? given : `Bearer ${given}`;
+      try {
+        const actor = await authenticator.actorFor(request);
+        if (actor === null) return refuse(ctx, SOCKET_UNAUTHORIZED, 'UNAUTHENTICATED: sign in required');
+        request.actor = actor;
+        ctx.extra.appRequest = request;
+        return true;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return refuse(ctx, error.code === ErrorCode.UNAUTHENTICATED ? SOCKET_UNAUTHORIZED : SOCKET_FORBIDDEN, `${error.code}: ${error.message}`);
+      }
+    },
+  };
+}
+
+export function isSocketContext(value: object): value is SocketContext {
+  return 'extra' in value && 'acknowledged' in value;
+}
+
+/** The resolvers' context for an operation on an authenticated socket (the same shape as over HTTP). */
+export function socketContext(ctx: SocketContext, loaders: LoaderFactory): GraphQLContext {
+  const req = ctx.extra.appRequest;
+  if (req === undefined) throw new Error('subscription context without an authenticated connection');
+  return { req, loaders: loaders.create() };
+}

@@ -1,0 +1,86 @@
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+/** Addresses a webhook may never reach in production: loopback, private, link-local, carrier NAT, multicast, reserved. */
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
+  ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+
+export function isPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return !blocked.check(address, 'ipv4');
+  if (family !== 6) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped?.[1] ? isPublicAddress(mapped[1]) : !blocked.check(address, 'ipv6');
+}
+
+export interface TargetPolicy {
+  /** Tests and local development: http and private addresses allowed (WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+}
+
+/** What is wrong with a webhook URL under `policy`, or null; resolves the host to check every address it names. */
+export async function webhookUrlProblem(raw: string, policy: TargetPolicy): Promise<string | null> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use https';
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  if (policy.allowPrivate) return null;
+  if (url.protocol !== 'https:') return 'must use https';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : await lookup(host, { all: true, verbatim: true }).then((all) => all.map((a) => a.address), () => []);
+  if (addresses.length === 0) return 'names a host that does not resolve';
+  if (!addresses.every(isPublicAddress)) return 'must not point to a private, loopback or link-local address';
+  return null;
+}
+
+/** DNS lookup for the request itself, refusing private addresses: a host cannot switch to one after the check. */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  lookup(hostname, { all: true, verbatim: true }).then(
+    (all) => {
+      const allowed = all.filter((a) => isPublicAddress(a.address));
+      if (allowed.length === 0 || allowed.length !== all.length) {
+        callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: 'EPRIVATE' }), '', 0);
+        return;
+      }
+      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: typeof allowed) => void)(null, allowed);
+      else callback(null, allowed[0]?.address ?? '', allowed[0]?.family ?? 4);
+    },
+    (error: NodeJS.ErrnoException) => callback(error, '', 0),
+  );
+};
+
+export interface PostResult {
+  status: number;
+}
+
+/** POSTs `body`; resolves with the status (any), rejects on network errors and timeouts. */
+export function postJson(rawUrl: string, body: string, headers: Record<string, string>, timeoutMs: number, policy: TargetPolicy): Promise<PostResult> {
+  const url = new URL(rawUrl);
+  const options: RequestOptions = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'ki-marktplatz-webhooks', ...headers },
+    timeout: timeoutMs,
+    ...(policy.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+  };
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, options, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
