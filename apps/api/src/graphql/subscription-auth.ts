@@ -3,6 +3,7 @@ import type { Context } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { Authenticator, DomainError, ErrorCode, type AppRequest } from '@app/common';
 import type { GraphQLContext, LoaderFactory } from './loaders.js';
+import type { SocketOperationHooks } from './subscription-operations.js';
 
 /** Close codes of a refused subscription socket (graphql-ws reserves 4400–4499 for such). */
 export const SOCKET_UNAUTHORIZED = 4401;
@@ -24,10 +25,12 @@ function refuse(ctx: SocketContext, code: number, message: string): false {
 /**
  * graphql-ws options: the connection_init payload carries the same bearer token as HTTP
  * (`{ "authorization": "Bearer …" }`); a socket without a usable one is closed with 4401 and the reason.
+ * `operations` apply the HTTP endpoint's limits to every operation.
  */
-export function graphqlWsOptions(authenticator: Authenticator): GraphQLWsSubscriptionsConfig {
+export function graphqlWsOptions(authenticator: Authenticator, operations: SocketOperationHooks): GraphQLWsSubscriptionsConfig & Pick<SocketOperationHooks, 'onError'> {
   return {
     path: '/graphql',
+    ...operations,
     onConnect: async (context): Promise<boolean> => {
       const ctx = context as SocketContext;
       const given = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
