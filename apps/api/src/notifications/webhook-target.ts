@@ -24,6 +24,21 @@ export interface TargetPolicy {
   allowPrivate: boolean;
 }
 
+/** A registration waits this long for DNS, not as long as the system resolver might. */
+const DNS_TIMEOUT_MS = 5000;
+
+/** The host's addresses; [] when it does not resolve, null when the resolver did not answer in time. */
+async function lookupWithin(host: string, ms: number): Promise<string[] | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const resolved = lookup(host, { all: true, verbatim: true }).then((all) => all.map((a) => a.address), () => []);
+  try {
+    return await Promise.race([resolved, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What is wrong with a webhook URL under `policy`, or null; resolves the host to check every address it names. */
 export async function webhookUrlProblem(raw: string, policy: TargetPolicy): Promise<string | null> {
   let url: URL;
@@ -37,7 +52,8 @@ export async function webhookUrlProblem(raw: string, policy: TargetPolicy): Prom
   if (policy.allowPrivate) return null;
   if (url.protocol !== 'https:') return 'must use https';
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await lookup(host, { all: true, verbatim: true }).then((all) => all.map((a) => a.address), () => []);
+  const addresses = isIP(host) ? [host] : await lookupWithin(host, DNS_TIMEOUT_MS);
+  if (addresses === null) return `names a host that did not resolve within ${DNS_TIMEOUT_MS / 1000} s`;
   if (addresses.length === 0) return 'names a host that does not resolve';
   if (!addresses.every(isPublicAddress)) return 'must not point to a private, loopback or link-local address';
   return null;
@@ -63,24 +79,39 @@ export interface PostResult {
   status: number;
 }
 
-/** POSTs `body`; resolves with the status (any), rejects on network errors and timeouts. */
+/** What of a receiver's answer is read: enough to see it ended; the rest is not ours to buffer. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * POSTs `body` and resolves with the status (any) once the answer ended or `MAX_ANSWER_BYTES` of it arrived;
+ * rejects on network errors and when the whole exchange, DNS to the last byte, takes longer than `timeoutMs`.
+ */
 export function postJson(rawUrl: string, body: string, headers: Record<string, string>, timeoutMs: number, policy: TargetPolicy): Promise<PostResult> {
   const url = new URL(rawUrl);
+  const deadline = AbortSignal.timeout(timeoutMs);
   const options: RequestOptions = {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'ki-marktplatz-webhooks', ...headers },
-    timeout: timeoutMs,
+    signal: deadline,
     ...(policy.allowPrivate ? {} : { lookup: publicOnlyLookup }),
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    const fail = (error: Error) => reject(deadline.aborted ? new Error(`no complete answer within ${timeoutMs} ms`) : error);
     const req = send(url, options, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', reject);
+      let read = 0;
+      const done = () => {
+        resolve({ status: res.statusCode ?? 0 });
+        res.destroy();
+      };
+      res.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read >= MAX_ANSWER_BYTES) done();
+      });
+      res.on('end', done);
+      res.on('error', fail);
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', fail);
     req.end(body);
   });
 }
