@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { APP_CONFIG, loadOrCreateLocalSecret, type AppConfig } from '@app/common';
 import { JobQueue, TransactionService } from '@app/data';
@@ -27,7 +27,7 @@ interface Recipient {
  * SENT after the SMTP server accepted it; see ADR 0008 for what a crash in between means.
  */
 @Injectable()
-export class NotificationEmailService implements FanoutChannel, OnModuleInit, OnModuleDestroy {
+export class NotificationEmailService implements FanoutChannel, OnModuleInit, OnApplicationShutdown {
   private transporter: Transporter | null = null;
   readonly secret: Uint8Array;
 
@@ -57,7 +57,8 @@ export class NotificationEmailService implements FanoutChannel, OnModuleInit, On
     await this.jobs.work<{ digestId: string }>(EMAIL_DIGEST_SEND_QUEUE, (job) => this.sendDigest(job.digestId));
   }
 
-  onModuleDestroy(): void {
+  /** After the job engine stopped (beforeApplicationShutdown), so a send that is under way finishes. */
+  onApplicationShutdown(): void {
     this.transporter?.close();
   }
 

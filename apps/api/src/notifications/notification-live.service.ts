@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createClient } from 'redis';
 import { APP_CONFIG, type AppConfig } from '@app/common';
 import { DATABASE_URL } from '@app/data';
@@ -17,7 +17,7 @@ type WireNotification = Omit<Notification, 'createdAt' | 'readAt'> & { createdAt
  * otherwise (one process that also works the queue, like the embedded default).
  */
 @Injectable()
-export class NotificationLiveService implements NotificationListener, OnModuleInit, OnModuleDestroy {
+export class NotificationLiveService implements NotificationListener, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationLiveService.name);
   private readonly local = new EventEmitter();
   private readonly channel: string;
@@ -45,7 +45,8 @@ export class NotificationLiveService implements NotificationListener, OnModuleIn
     await this.subscriber.subscribe(this.channel, (message) => this.deliverLocally(JSON.parse(message) as WireNotification[]));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the job engine stopped (beforeApplicationShutdown): a fan-out still running may publish until then. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.subscriber, this.publisher].map((client) => (client?.isOpen ? client.quit() : Promise.resolve())));
     this.local.removeAllListeners();
   }
