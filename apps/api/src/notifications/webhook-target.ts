@@ -5,18 +5,26 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /** Addresses a webhook may never reach in production: loopback, private, link-local, carrier NAT, multicast, reserved. */
 const blocked = new BlockList();
+// Apart: node's BlockList applies IPv4-mapped IPv6 rules to IPv4 addresses too, which would block every one of them.
+const blockedV6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
   ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+// IPv6 that embeds or translates to an IPv4 address (compatible, mapped, 6to4, NAT64) is blocked whole: the
+// embedded address could be a private one. Plus site-local (deprecated, still routed in some networks).
+for (const [net, prefix] of [
+  ['::', 96], ['::1', 128], ['::ffff:0:0', 96], ['2002::', 16], ['64:ff9b::', 96], ['64:ff9b:1::', 48],
+  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+] as const) blockedV6.addSubnet(net, prefix, 'ipv6');
 
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return !blocked.check(address, 'ipv4');
   if (family !== 6) return false;
+  // An IPv4-mapped address reaches the IPv4 address it names: public exactly when that one is.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped?.[1] ? isPublicAddress(mapped[1]) : !blocked.check(address, 'ipv6');
+  return mapped?.[1] ? isPublicAddress(mapped[1]) : !blockedV6.check(address, 'ipv6');
 }
 
 export interface TargetPolicy {
