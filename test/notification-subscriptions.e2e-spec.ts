@@ -125,4 +125,21 @@ describe('live notifications over graphql-ws, across api replicas', () => {
     expect(await connect(port, { authorization: `Bearer ${forged}` })).toEqual({ code: 4401, reason: expect.stringContaining('UNAUTHENTICATED') });
     expect(await connect(port, { authorization: `Bearer ${await a.tokenFor(requester)}` })).toBe('acknowledged');
   });
+
+  it('closes an authenticated socket with 4401 when its token expires, and not before', async () => {
+    const token = await a.tokenFor(requester, { expiresIn: '2s' });
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+    const closed = await new Promise<{ code: number; reason: string; at: number; acknowledged: boolean }>((resolve, reject) => {
+      let acknowledged = false;
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') acknowledged = true;
+      });
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now(), acknowledged }));
+      socket.on('error', reject);
+    });
+    expect(closed).toMatchObject({ code: 4401, reason: 'UNAUTHENTICATED: token has expired', acknowledged: true });
+    expect(closed.at).toBeGreaterThanOrEqual(exp * 1000);
+  });
 });

@@ -196,6 +196,10 @@ describe('notifications: recipients and the in-app inbox', () => {
       [INBOX, { first: 0 }, 'first'],
       [INBOX, { first: 101 }, 'first'],
       [INBOX, { first: 5, after: 'kein-cursor' }, 'after'],
+      // Timestamps JavaScript rolls over into the next day or month but PostgreSQL refuses.
+      ...['2024-02-30T00:00:00Z', '2023-02-29T12:00:00.123456Z', '2024-04-31T00:00:00.000Z', '2024-01-01T24:00:00Z', '0000-01-01T00:00:00Z'].map(
+        (v): [string, Record<string, unknown>, string] => [INBOX, { first: 5, after: Buffer.from(JSON.stringify({ v, i: '00000000-0000-4000-8000-000000000000' })).toString('base64url') }, 'after'],
+      ),
       [MARK, { input: {} }, 'input.ids'],
       [MARK, { input: { ids: [], all: true } }, 'input.all'],
       [MARK, { input: { ids: ['bm9wZQ'] } }, 'input.ids.0'],

@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { AuthGuard, Authenticator, ConfigModule, type AppConfig, type AppLogger } from '@app/common';
 import { DatabaseModule } from '@app/data';
 import { AuditModule } from './audit/audit.module.js';
@@ -35,8 +35,8 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [LoadersModule, IdentityModule],
-          inject: [LoaderFactory, Authenticator],
-          useFactory: (loaders: LoaderFactory, authenticator: Authenticator) => graphqlOptions(config, logger, loaders, authenticator),
+          inject: [LoaderFactory, Authenticator, GraphQLSchemaHost],
+          useFactory: (loaders: LoaderFactory, authenticator: Authenticator, schemaHost: GraphQLSchemaHost) => graphqlOptions(config, logger, loaders, authenticator, schemaHost),
         }),
       ],
       providers: [

@@ -11,6 +11,7 @@ import { InstallJobEngine1763900500000 } from './migrations/1763900500000-instal
 import { CreateNotifications1763900600000 } from './migrations/1763900600000-create-notifications.js';
 import { CreateEmailDeliveries1763900700000 } from './migrations/1763900700000-create-email-deliveries.js';
 import { CreateWebhooks1763900800000 } from './migrations/1763900800000-create-webhooks.js';
+import { AddWebhookDeliveryClaim1763900900000 } from './migrations/1763900900000-add-webhook-delivery-claim.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
@@ -26,6 +27,7 @@ export const migrations = [
   CreateNotifications1763900600000,
   CreateEmailDeliveries1763900700000,
   CreateWebhooks1763900800000,
+  AddWebhookDeliveryClaim1763900900000,
 ];
 
 export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {

@@ -47,6 +47,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     // Only tests about jobs consume them (WORKER=true); the others just enqueue, as an api beside workers would.
     WORKER: 'false',
+    // Without Redis such an api hears only its own fan-outs; the tests that need more start a working replica.
+    LIVE_WITHOUT_REDIS: 'true',
     JOB_POLL_INTERVAL_MS: '500',
     JOB_RETRY_DELAY_SECONDS: '1',
     SEED_DEMO_DATA: 'false',

@@ -2,11 +2,13 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError } from 'graphql';
+import type { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLError, specifiedRules, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest, type Authenticator } from '@app/common';
 import type { GraphQLContext, LoaderFactory } from './loaders.js';
 import { localGraphiQLPlugin } from './graphiql.js';
 import { graphqlWsOptions, isSocketContext, socketContext, type SocketContext } from './subscription-auth.js';
+import { socketOperationHooks } from './subscription-operations.js';
 
 /** Codes that mean "the client sent something wrong": logged at debug, not as server errors. */
 const clientCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
@@ -35,7 +37,21 @@ function errorLoggingPlugin(logger: AppLogger): ApolloServerPlugin {
   };
 }
 
-export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: LoaderFactory, authenticator: Authenticator): ApolloDriverConfig {
+/** Apollo's own rule when introspection is off (it does not export it): the same message and extension over WebSocket. */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(
+        new GraphQLError(
+          'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production',
+          { nodes: [node], extensions: { validationErrorCode: 'INTROSPECTION_DISABLED' } },
+        ),
+      );
+    }
+  },
+});
+
+export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: LoaderFactory, authenticator: Authenticator, schemaHost: GraphQLSchemaHost): ApolloDriverConfig {
   const g = config.graphql;
   const reject = (code: ErrorCode) => ({
     propagateOnRejection: false,
@@ -54,6 +70,10 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
     // Armor's mask misses enum-value suggestions; withoutSuggestions below hides every "Did you mean".
     blockFieldSuggestion: { enabled: false },
   }).protect();
+  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
+    config.isProduction ? withoutSuggestions(formatGraphQLError(formatted, error)) : formatGraphQLError(formatted, error);
+  // armor is typed against graphql's CommonJS declarations, we load the ESM build: same shape, other identity.
+  const armorRules = armor.validationRules as unknown as ValidationRule[];
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -71,12 +91,24 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
       errorLoggingPlugin(logger),
       ...(g.playground ? [localGraphiQLPlugin()] : []),
     ],
-    validationRules: armor.validationRules,
+    validationRules: armorRules,
     parseOptions: { maxLexicalTokens: g.maxTokens },
-    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatGraphQLError(formatted, error)) : formatGraphQLError,
+    formatError,
     // graphql-ws calls the same function with its socket context for subscriptions.
     context: (source: { req: AppRequest } | SocketContext): GraphQLContext =>
       isSocketContext(source) ? socketContext(source, loaders) : { req: source.req, loaders: loaders.create() },
-    subscriptions: { 'graphql-ws': graphqlWsOptions(authenticator) },
+    // graphql-ws would run any operation with plain graphql-js: the same limits, rules and error format as HTTP.
+    subscriptions: {
+      'graphql-ws': graphqlWsOptions(
+        authenticator,
+        socketOperationHooks({
+          schema: () => schemaHost.schema,
+          maxTokens: g.maxTokens,
+          validationRules: [...specifiedRules, ...armorRules, ...(g.introspection ? [] : [noIntrospection])],
+          formatError,
+          logger,
+        }),
+      ),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { APP_CONFIG, loadOrCreateLocalSecret, type AppConfig } from '@app/common';
 import { JobQueue, TransactionService } from '@app/data';
@@ -27,7 +27,7 @@ interface Recipient {
  * SENT after the SMTP server accepted it; see ADR 0008 for what a crash in between means.
  */
 @Injectable()
-export class NotificationEmailService implements FanoutChannel, OnModuleInit, OnModuleDestroy {
+export class NotificationEmailService implements FanoutChannel, OnModuleInit, OnApplicationShutdown {
   private transporter: Transporter | null = null;
   readonly secret: Uint8Array;
 
@@ -57,7 +57,8 @@ export class NotificationEmailService implements FanoutChannel, OnModuleInit, On
     await this.jobs.work<{ digestId: string }>(EMAIL_DIGEST_SEND_QUEUE, (job) => this.sendDigest(job.digestId));
   }
 
-  onModuleDestroy(): void {
+  /** After the job engine stopped (beforeApplicationShutdown), so a send that is under way finishes. */
+  onApplicationShutdown(): void {
     this.transporter?.close();
   }
 
@@ -95,6 +96,16 @@ export class NotificationEmailService implements FanoutChannel, OnModuleInit, On
       );
       const row = rows[0];
       if (row === undefined || row.status !== 'PENDING') return;
+      // The recipient may have changed their mind since the fan-out: the choice at send time counts.
+      const mode = (await this.preferences.emailDeliveries([row.recipientId], row.eventType)).get(row.recipientId);
+      if (mode === EmailDelivery.OFF) {
+        await manager.query(`UPDATE email_delivery SET status = 'SKIPPED' WHERE id = $1`, [id]);
+        return;
+      }
+      if (mode === EmailDelivery.DAILY_DIGEST) {
+        await manager.query(`UPDATE email_delivery SET mode = 'DAILY_DIGEST' WHERE id = $1`, [id]);
+        return;
+      }
       await this.send(row, id, immediateMail(row, row.displayName, this.unsubscribeUrl(row.recipientId, row.eventType), this.inboxUrl()), row.eventType);
       await manager.query(`UPDATE email_delivery SET status = 'SENT', sent_at = now() WHERE id = $1`, [id]);
     });
@@ -137,11 +148,16 @@ export class NotificationEmailService implements FanoutChannel, OnModuleInit, On
       );
       const digest = digests[0];
       if (digest === undefined || digest.status !== 'PENDING') return;
-      const items: Array<{ eventType: string; params: NotificationParams }> = await manager.query(
-        `SELECT n.event_type AS "eventType", n.params FROM email_delivery d JOIN notification n ON n.id = d.notification_id
-         WHERE d.digest_id = $1 ORDER BY n.created_at, n.id`,
+      const claimed: Array<{ id: string; eventType: string; params: NotificationParams }> = await manager.query(
+        `SELECT d.id, n.event_type AS "eventType", n.params FROM email_delivery d JOIN notification n ON n.id = d.notification_id
+         WHERE d.digest_id = $1 AND d.status = 'PENDING' ORDER BY n.created_at, n.id`,
         [digestId],
       );
+      // Event types the recipient turned off since the fan-out are left out (the choice at send time counts).
+      const modes = await Promise.all(claimed.map(async (item) => (await this.preferences.emailDeliveries([digest.recipientId], item.eventType)).get(digest.recipientId)));
+      const items = claimed.filter((_, index) => modes[index] !== EmailDelivery.OFF);
+      const skipped = claimed.filter((_, index) => modes[index] === EmailDelivery.OFF).map((item) => item.id);
+      if (skipped.length > 0) await manager.query(`UPDATE email_delivery SET status = 'SKIPPED' WHERE id = ANY($1)`, [skipped]);
       if (items.length > 0) await this.send(digest, digestId, digestMail(items, digest.displayName, this.unsubscribeUrl(digest.recipientId, null), this.inboxUrl()), null);
       await manager.query(`UPDATE email_digest SET status = 'SENT', sent_at = now() WHERE id = $1`, [digestId]);
       await manager.query(`UPDATE email_delivery SET status = 'SENT', sent_at = now() WHERE digest_id = $1 AND status = 'PENDING'`, [digestId]);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createClient } from 'redis';
 import { APP_CONFIG, type AppConfig } from '@app/common';
 import { DATABASE_URL } from '@app/data';
@@ -9,6 +9,9 @@ import { Notification } from './notification.types.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
+/** How long a fan-out waits for Redis to take its live message. */
+const PUBLISH_TIMEOUT_MS = 1000;
+
 type WireNotification = Omit<Notification, 'createdAt' | 'readAt'> & { createdAt: string; readAt: string | null };
 
 /**
@@ -17,7 +20,7 @@ type WireNotification = Omit<Notification, 'createdAt' | 'readAt'> & { createdAt
  * otherwise (one process that also works the queue, like the embedded default).
  */
 @Injectable()
-export class NotificationLiveService implements NotificationListener, OnModuleInit, OnModuleDestroy {
+export class NotificationLiveService implements NotificationListener, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationLiveService.name);
   private readonly local = new EventEmitter();
   private readonly channel: string;
@@ -38,23 +41,38 @@ export class NotificationLiveService implements NotificationListener, OnModuleIn
     this.fanout.addListener(this);
     const url = this.config.notifications.redisUrl;
     if (url === null) return;
-    this.publisher = createClient({ url });
+    // While Redis is unreachable a publish fails at once instead of waiting in the offline queue.
+    this.publisher = createClient({ url, disableOfflineQueue: true });
     this.subscriber = this.publisher.duplicate();
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
     await this.subscriber.subscribe(this.channel, (message) => this.deliverLocally(JSON.parse(message) as WireNotification[]));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.subscriber, this.publisher].map((client) => (client?.isOpen ? client.quit() : Promise.resolve())));
+  /** After the job engine stopped (beforeApplicationShutdown): a fan-out still running may publish until then. */
+  async onApplicationShutdown(): Promise<void> {
+    // destroy, not quit: quit waits for Redis to answer, which a Redis that went silent never does.
+    for (const client of [this.subscriber, this.publisher]) if (client?.isOpen) client.destroy();
     this.local.removeAllListeners();
   }
 
   async notificationsCreated(notifications: Notification[]): Promise<void> {
     if (notifications.length === 0) return;
     const wire = JSON.parse(JSON.stringify(notifications)) as WireNotification[];
-    if (this.publisher === null) this.deliverLocally(wire);
-    else await this.publisher.publish(this.channel, JSON.stringify(wire));
+    if (this.publisher === null) {
+      this.deliverLocally(wire);
+      return;
+    }
+    // A Redis that stopped answering must not hold the fan-out: the inbox row is the source of truth.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis did not confirm the publish within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.publisher.publish(this.channel, JSON.stringify(wire)), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The caller's new notifications, as they are created anywhere. */

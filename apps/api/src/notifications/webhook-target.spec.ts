@@ -1,7 +1,9 @@
 import { isPublicAddress, webhookUrlProblem } from './webhook-target.js';
 
 describe('webhook targets (SSRF)', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1'])(
+  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
+    // IPv4 embedded in IPv6 in other spellings and schemes, site-local, local-use NAT64.
+    '::ffff:7f00:1', '::ffff:a00:1', '::7f00:1', '::127.0.0.1', '::', '2002:7f00:1::1', '2002:808:808::1', 'fec0::1', 'feff::1', '64:ff9b::a00:1', '64:ff9b:1::a00:1'])(
     'treats %s as private',
     (address) => expect(isPublicAddress(address)).toBe(false),
   );

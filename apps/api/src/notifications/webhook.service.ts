@@ -145,54 +145,79 @@ export class WebhookService implements FanoutChannel, OnModuleInit {
   }
 
   /**
-   * One attempt, recorded under the delivery's row lock (a concurrent run waits, then sees the outcome). A failure is
-   * committed first and then thrown, so the job engine retries with backoff; the last retry marks it FAILED.
+   * One attempt in three steps, so no transaction or row lock is held while a receiver answers: claim the delivery
+   * (a short transaction that counts the attempt and holds it until the deadline), POST outside any transaction
+   * within WEBHOOK_TIMEOUT_MS, then record the outcome (a second transaction that only changes a PENDING delivery,
+   * so a repeated run records nothing twice). A failure is recorded and then thrown, so the job engine retries with
+   * backoff; the last retry marks it FAILED.
    */
   async deliver(id: string, retryCount: number): Promise<void> {
-    const failure = await this.tx.run(async (manager): Promise<string | null> => {
-      const rows: Array<{ status: string; payload: object; eventType: string; webhookId: string; url: string; secret: string; enabled: boolean }> = await manager.query(
-        `SELECT d.status, d.payload, d.event_type AS "eventType", w.id AS "webhookId", w.url, w.secret, w.enabled
-         FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = $1 FOR UPDATE OF d`,
-        [id],
-      );
+    const claimed = await this.claim(id);
+    if (claimed === null) return;
+    const body = JSON.stringify({ deliveryId: id, ...claimed.payload });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers = { 'x-kim-event': claimed.eventType, 'x-kim-delivery': id, 'x-kim-timestamp': timestamp, 'x-kim-signature': webhookSignature(claimed.secret, timestamp, body) };
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      status = (await postJson(claimed.url, body, headers, this.config.notifications.webhookTimeoutMs, { allowPrivate: this.config.notifications.webhookAllowPrivate })).status;
+      if (status < 200 || status > 299) error = `answered HTTP ${status}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+    const last = retryCount >= this.config.jobs.retryLimit;
+    await this.record(id, claimed.webhookId, status, error, last);
+    if (error !== null && !last) throw new Error(`webhook delivery ${id} failed: ${error}`);
+  }
+
+  /** The delivery to attempt now, or null when there is nothing to do; throws while another run holds it. */
+  private claim(id: string): Promise<{ payload: object; eventType: string; webhookId: string; url: string; secret: string } | null> {
+    return this.tx.run(async (manager) => {
+      const rows: Array<{ status: string; payload: object; eventType: string; webhookId: string; url: string; secret: string; enabled: boolean; claimed: boolean }> =
+        await manager.query(
+          `SELECT d.status, d.payload, d.event_type AS "eventType", w.id AS "webhookId", w.url, w.secret, w.enabled, coalesce(d.claimed_until > now(), false) AS claimed
+           FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = $1 FOR UPDATE OF d`,
+          [id],
+        );
       const row = rows[0];
       if (row === undefined || row.status !== WebhookDeliveryStatus.PENDING) return null;
       if (!row.enabled) {
-        await manager.query(`UPDATE webhook_delivery SET status = 'FAILED', last_error = 'the webhook is disabled' WHERE id = $1`, [id]);
+        await manager.query(`UPDATE webhook_delivery SET status = 'FAILED', last_error = 'the webhook is disabled', claimed_until = NULL WHERE id = $1`, [id]);
         return null;
       }
-      const body = JSON.stringify({ deliveryId: id, ...row.payload });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const headers = { 'x-kim-event': row.eventType, 'x-kim-delivery': id, 'x-kim-timestamp': timestamp, 'x-kim-signature': webhookSignature(row.secret, timestamp, body) };
-      let status: number | null = null;
-      let error: string | null = null;
-      try {
-        status = (await postJson(row.url, body, headers, this.config.notifications.webhookTimeoutMs, { allowPrivate: this.config.notifications.webhookAllowPrivate })).status;
-        if (status < 200 || status > 299) error = `answered HTTP ${status}`;
-      } catch (cause) {
-        error = cause instanceof Error ? cause.message : String(cause);
-      }
-      if (error === null) {
-        await manager.query(`UPDATE webhook_delivery SET status = 'SUCCEEDED', attempts = attempts + 1, last_status_code = $2, last_error = NULL, last_attempt_at = now(), delivered_at = now() WHERE id = $1`, [id, status]);
-        await manager.query(`UPDATE webhook SET consecutive_failures = 0 WHERE id = $1`, [row.webhookId]);
-        return null;
-      }
-      const last = retryCount >= this.config.jobs.retryLimit;
-      await manager.query(`UPDATE webhook_delivery SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4, last_attempt_at = now() WHERE id = $1`, [
+      if (row.claimed) throw new Error(`webhook delivery ${id} is being attempted by another run`);
+      // A little beyond the deadline, so the claim outlives the POST that holds it.
+      await manager.query(`UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = now(), claimed_until = now() + make_interval(secs => $2) WHERE id = $1`, [
         id,
-        last ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.PENDING,
-        status,
-        error.slice(0, 500),
+        this.config.notifications.webhookTimeoutMs / 1000 + 5,
       ]);
+      return { payload: row.payload, eventType: row.eventType, webhookId: row.webhookId, url: row.url, secret: row.secret };
+    });
+  }
+
+  /** Records one attempt's outcome on a still PENDING delivery, and the webhook's failures in a row. */
+  private async record(id: string, webhookId: string, status: number | null, error: string | null, last: boolean): Promise<void> {
+    await this.tx.run(async (manager) => {
+      if (error === null) {
+        const [, changed]: [unknown[], number] = await manager.query(
+          `UPDATE webhook_delivery SET status = 'SUCCEEDED', last_status_code = $2, last_error = NULL, delivered_at = now(), claimed_until = NULL WHERE id = $1 AND status = 'PENDING'`,
+          [id, status],
+        );
+        if (changed > 0) await manager.query(`UPDATE webhook SET consecutive_failures = 0 WHERE id = $1`, [webhookId]);
+        return;
+      }
+      const [, changed]: [unknown[], number] = await manager.query(
+        `UPDATE webhook_delivery SET status = $2, last_status_code = $3, last_error = $4, claimed_until = NULL WHERE id = $1 AND status = 'PENDING'`,
+        [id, last ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.PENDING, status, error.slice(0, 500)],
+      );
+      if (changed === 0) return;
       const [updated]: [Array<{ enabled: boolean }>, number] = await manager.query(
         `UPDATE webhook SET consecutive_failures = consecutive_failures + 1,
            enabled = consecutive_failures + 1 < $2, disabled_at = CASE WHEN consecutive_failures + 1 >= $2 THEN now() ELSE disabled_at END
          WHERE id = $1 RETURNING enabled`,
-        [row.webhookId, this.config.notifications.webhookMaxFailures],
+        [webhookId, this.config.notifications.webhookMaxFailures],
       );
-      if (updated[0]?.enabled === false) this.logger.warn(`webhook ${row.webhookId} disabled after ${this.config.notifications.webhookMaxFailures} failures in a row`);
-      return last ? null : error;
+      if (updated[0]?.enabled === false) this.logger.warn(`webhook ${webhookId} disabled after ${this.config.notifications.webhookMaxFailures} failures in a row`);
     });
-    if (failure !== null) throw new Error(`webhook delivery ${id} failed: ${failure}`);
   }
 }

@@ -91,5 +91,18 @@ describe('loadConfig', () => {
       'SMTP_URL in production needs NOTIFICATION_SECRET (it signs unsubscribe links)',
       'WEBHOOK_ALLOW_PRIVATE=true is not allowed in production',
     ]);
+    expect(problemsOf({ ...production, NOTIFICATION_SECRET: 'change-me-to-a-long-random-secret-0123456789' })).toEqual([
+      'NOTIFICATION_SECRET is a published example value; set your own long random value (openssl rand -hex 32)',
+    ]);
+    expect(problemsOf({ NOTIFICATION_SECRET: 'change-me-to-a-long-random-secret-0123456789' })).toEqual([]);
+  });
+
+  it('refuses an api that does not work the queue and has no Redis, unless that is accepted explicitly', () => {
+    const problem = "WORKER=false needs REDIS_URL: the workers' live notifications would never reach this api's subscribers (LIVE_WITHOUT_REDIS=true accepts that, e.g. in tests)";
+    expect(problemsOf({ WORKER: 'false' })).toEqual([problem]);
+    expect(problemsOf({ WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
+    expect(problemsOf({ WORKER: 'false', LIVE_WITHOUT_REDIS: 'true' })).toEqual([]);
+    expect(problemsOf({ WORKER: 'true' })).toEqual([]);
+    expect(problemsOf({ WORKER: 'false', LIVE_WITHOUT_REDIS: 'perhaps' })).toEqual(['LIVE_WITHOUT_REDIS must be true or false (got "perhaps")', problem]);
   });
 });

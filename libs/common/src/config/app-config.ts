@@ -134,6 +134,9 @@ class EnvReader {
   }
 }
 
+/** Example values shipped in docker-compose.yml and docs: anyone can read them, so production refuses them. */
+const PLACEHOLDER_SECRETS = new Set(['change-me-to-a-long-random-secret-0123456789']);
+
 /** Reads and validates the whole configuration at once, reporting every problem together. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new EnvReader(env);
@@ -221,6 +224,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('SMTP_URL in production needs NOTIFICATION_SECRET (it signs unsubscribe links)');
   }
   if (isProduction && config.notifications.webhookAllowPrivate) r.problems.push('WEBHOOK_ALLOW_PRIVATE=true is not allowed in production');
+  if (isProduction && config.notifications.secret !== null && PLACEHOLDER_SECRETS.has(config.notifications.secret)) {
+    r.problems.push('NOTIFICATION_SECRET is a published example value; set your own long random value (openssl rand -hex 32)');
+  }
+  if (!config.jobs.work && config.notifications.redisUrl === null && !r.bool('LIVE_WITHOUT_REDIS', false)) {
+    r.problems.push("WORKER=false needs REDIS_URL: the workers' live notifications would never reach this api's subscribers (LIVE_WITHOUT_REDIS=true accepts that, e.g. in tests)");
+  }
   if (!oidcIssuer && !localEnabled) r.problems.push('no token issuer configured: set OIDC_ISSUER or LOCAL_AUTH=true');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

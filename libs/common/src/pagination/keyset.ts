@@ -60,6 +60,18 @@ export function parsePageRequest(args: ConnectionArgs): PageRequest {
 /** Column types a cursor part may be compared with (add one when a connection sorts by another); a part that does not fit is a forged cursor. */
 export type KeysetKind = 'text' | 'uuid' | 'bigint' | 'float' | 'timestamp';
 
+/**
+ * Cursors carry timestamps as PostgreSQL's to_char(…, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') (microseconds) or as
+ * Date#toISOString (milliseconds). JavaScript rolls impossible dates over (2024-02-30 becomes 2024-03-01) where
+ * PostgreSQL fails, so the part up to the seconds must come back unchanged from Date; year 0 does not exist there.
+ */
+function isRealTimestamp(value: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,6})?Z$/.exec(value);
+  if (match?.[1] === undefined || match[1].startsWith('0000')) return false;
+  const date = new Date(`${match[1]}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === match[1];
+}
+
 const fitsKind: Record<KeysetKind, (value: SortValue) => boolean> = {
   // PostgreSQL text cannot hold NUL.
   text: (value) => typeof value === 'string' && !value.includes('\u0000'),
@@ -67,7 +79,7 @@ const fitsKind: Record<KeysetKind, (value: SortValue) => boolean> = {
   // PostgreSQL returns int8 as a string; 18 digits always fit.
   bigint: (value) => typeof value === 'string' && /^-?[0-9]{1,18}$/.test(value),
   float: (value) => typeof value === 'number' && Number.isFinite(value),
-  timestamp: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+  timestamp: (value) => typeof value === 'string' && isRealTimestamp(value),
 };
 
 /** Refuses a cursor whose parts do not fit the columns it will be compared with (a forged cursor). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '@app/common';
@@ -44,7 +44,7 @@ interface Worker {
  * transaction (the job exists exactly when the change commits); consumers run only where `jobs.work` is on.
  */
 @Injectable()
-export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private readonly queues = new Map<string, QueueDefinition>();
@@ -141,7 +141,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.listen();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any module closes what running jobs use (Nest runs every onModuleDestroy before onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.started = false;
     await this.listener?.end().catch(() => undefined);
