@@ -1,14 +1,6 @@
 import { DOMAIN_EVENT_QUEUE, DomainEventService, JobQueue, TransactionService } from '@app/data';
-import { createTestApp, type TestApp } from '@app/testing';
+import { createTestApp, type TestApp, eventually } from '@app/testing';
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('job engine (pg-boss on PostgreSQL)', () => {
   let t: TestApp;

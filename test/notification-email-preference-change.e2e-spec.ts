@@ -1,8 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { Role } from '@app/common';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp, startMailSink, type MailSink } from '@app/testing';
 import { NotificationEmailService } from '../apps/api/src/notifications/notification-email.service.js';
 import { NotificationFanoutService } from '../apps/api/src/notifications/notification-fanout.service.js';
 
@@ -10,37 +7,23 @@ const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $inp
 const UPDATE = `mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { preferences { eventType email } } }`;
 
 describe('e-mail already queued when the recipient changes their preference', () => {
-  const mails: ParsedMail[] = [];
-  let smtp: SMTPServer;
+  let smtp: MailSink;
   let t: TestApp;
   let organisation: Awaited<ReturnType<typeof makeOrganisation>>;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            mails.push(mail);
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtp = await startMailSink();
     // Nobody works the queue: the test runs the fan-out and the send jobs itself, with the preference changed between.
-    t = await createTestApp({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    t = await createTestApp({ SMTP_URL: smtp.url });
     organisation = await makeOrganisation(t.dataSource, { name: 'Landesamt Sinneswandel' });
   });
 
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
-  const to = (user: MadeUser) => mails.filter((m) => m.to !== undefined && !Array.isArray(m.to) && m.to.value[0]?.address === user.email);
+  const to = (user: MadeUser) => smtp.to(user.email);
 
   async function fanOutReuseRequest(): Promise<void> {
     const system = await makePublishedEntry(t.dataSource, organisation);

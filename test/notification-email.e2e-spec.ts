@@ -1,47 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { Role } from '@app/common';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp, eventually, startMailSink, type MailSink } from '@app/testing';
 import { NotificationEmailService } from '../apps/api/src/notifications/notification-email.service.js';
 import { NotificationFanoutService } from '../apps/api/src/notifications/notification-fanout.service.js';
 
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
 const UPDATE = `mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { preferences { eventType email } } }`;
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('notifications by e-mail (a real SMTP server)', () => {
-  const mails: ParsedMail[] = [];
-  let smtp: SMTPServer;
+  let smtp: MailSink;
   let t: TestApp;
   let owner: { publisher: MadeUser; reviewer: MadeUser; quietReviewer: MadeUser; digestReviewer: MadeUser };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            mails.push(mail);
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const { port } = smtp.server.address() as AddressInfo;
-    t = await createTestApp({ WORKER: 'true', SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://kim.example', MAIL_FROM: 'ki-marktplatz <noreply@kim.example>' });
+    smtp = await startMailSink();
+    t = await createTestApp({ WORKER: 'true', SMTP_URL: smtp.url, PUBLIC_URL: 'https://kim.example', MAIL_FROM: 'ki-marktplatz <noreply@kim.example>' });
     const ownerOrg = await makeOrganisation(t.dataSource, { name: 'Landesamt Post' });
     owner = {
       publisher: await makeUser(t.dataSource, { organisation: ownerOrg, roles: [Role.PUBLISHER] }),
@@ -53,7 +28,7 @@ describe('notifications by e-mail (a real SMTP server)', () => {
 
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   async function as(user: MadeUser, query: string, variables: Record<string, unknown> = {}) {
@@ -67,7 +42,7 @@ describe('notifications by e-mail (a real SMTP server)', () => {
     });
   }
 
-  const to = (user: MadeUser) => mails.filter((m) => m.to !== undefined && !Array.isArray(m.to) && m.to.value[0]?.address === user.email);
+  const to = (user: MadeUser) => smtp.to(user.email);
 
   async function requestReuse(name: string): Promise<string> {
     const system = await makePublishedEntry(t.dataSource, { id: owner.publisher.organisationId, slug: owner.publisher.organisationSlug } as never, { name });
@@ -106,7 +81,7 @@ describe('notifications by e-mail (a real SMTP server)', () => {
   });
 
   it('sends no second mail when the fan-out or the send job runs again', async () => {
-    const before = mails.length;
+    const before = smtp.mails.length;
     const deliveries: Array<{ id: string; eventId: string }> = await t.dataSource.query(
       `SELECT d.id, n.event_id AS "eventId" FROM email_delivery d JOIN notification n ON n.id = d.notification_id WHERE d.recipient_id = $1`,
       [owner.reviewer.id],
@@ -117,7 +92,7 @@ describe('notifications by e-mail (a real SMTP server)', () => {
     await Promise.all([email.sendImmediate(delivery?.id ?? ''), email.sendImmediate(delivery?.id ?? '')]);
     expect(await t.app.get(NotificationFanoutService).handle(delivery?.eventId ?? '')).toEqual([]);
     await jobsDone();
-    expect(mails.length).toBe(before);
+    expect(smtp.mails.length).toBe(before);
   });
 
   it('collects DAILY_DIGEST events into one digest mail that lists each of the day’s events once', async () => {

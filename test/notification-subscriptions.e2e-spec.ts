@@ -4,19 +4,13 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, Role } from '@app/common';
 import { NotificationLiveService } from '../apps/api/src/notifications/notification-live.service.js';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, TEST_LOCAL_SECRET, type MadeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, TEST_LOCAL_SECRET, type MadeUser, type TestApp, eventually as pollUntil } from '@app/testing';
 
 const ADDED = `subscription { notificationAdded { id eventType title read } }`;
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls `probe` every 50 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 20_000, every = 50) => pollUntil(probe, ms, every);
 
 /** Opens a raw graphql-transport-ws socket, sends connection_init with `payload`, and reports how it ends. */
 function connect(port: number, payload: Record<string, unknown> | undefined): Promise<{ code: number; reason: string } | 'acknowledged'> {

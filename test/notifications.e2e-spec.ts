@@ -1,5 +1,5 @@
 import { Role } from '@app/common';
-import { completeContent, createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { completeContent, createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp, eventually } from '@app/testing';
 import { NotificationFanoutService } from '../apps/api/src/notifications/notification-fanout.service.js';
 import { ApprovalExpiryScheduler } from '../apps/api/src/review-workflow/approval-expiry.scheduler.js';
 
@@ -7,14 +7,6 @@ const INBOX = `query($unreadOnly: Boolean, $first: Int!, $after: String) { notif
   totalCount unreadCount edges { cursor node { id eventType title body titleEn: title(language: EN) read subjectId aiSystemId } } pageInfo { hasNextPage endCursor } } }`;
 const MARK = `mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount } }`;
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('notifications: recipients and the in-app inbox', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Role } from '@app/common';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type TestApp, eventually as pollUntil } from '@app/testing';
 
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
 /** A Redis answering PING on 127.0.0.1:6379 (as on CI machines), for when REDIS_URL is not set. */
@@ -22,14 +22,8 @@ async function localRedis(): Promise<string | undefined> {
 // The outage needs a real Redis behind the relay: REDIS_URL, else the local one when it runs; without any, skipped.
 const redisUrl = process.env.REDIS_URL ?? (await localRedis());
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls `probe` every 50 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 15_000, every = 50) => pollUntil(probe, ms, every);
 
 /** A TCP relay in front of the real Redis that can go silent (packets vanish) or down (connections refused). */
 class RedisRelay {

@@ -3,20 +3,14 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { Role } from '@app/common';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type TestApp, eventually as pollUntil } from '@app/testing';
 
 const REGISTER = `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { webhook { id } } }`;
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
 const SLOW_MS = 1500;
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls `probe` every 50 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 20_000, every = 50) => pollUntil(probe, ms, every);
 
 describe('shutting down while jobs run', () => {
   let receiver: Server;

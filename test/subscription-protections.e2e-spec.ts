@@ -5,18 +5,12 @@ import WebSocket from 'ws';
 import { Role } from '@app/common';
 import { NotificationLiveService } from '../apps/api/src/notifications/notification-live.service.js';
 import { Notification } from '../apps/api/src/notifications/notification.types.js';
-import { createTestApp, makeOrganisation, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makeUser, type MadeUser, type TestApp, eventually as pollUntil } from '@app/testing';
 
 type Outcome = { kind: 'error'; errors: GraphQLFormattedError[] } | { kind: 'next'; errors: GraphQLFormattedError[] | undefined; data: unknown };
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls `probe` every 50 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 20_000, every = 50) => pollUntil(probe, ms, every);
 
 const codes = (errors: readonly GraphQLFormattedError[] | undefined) => [...new Set((errors ?? []).map((e) => String(e.extensions?.code)))].sort();
 

@@ -2,21 +2,15 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Role } from '@app/common';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, type MadeUser, type TestApp, eventually as pollUntil } from '@app/testing';
 
 const REGISTER = `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { webhook { id url events enabled consecutiveFailures } } }`;
 const WEBHOOKS = `{ webhooks { id url enabled consecutiveFailures deliveries(first: 20) { totalCount nodes { id eventType status attempts lastStatusCode lastError } } } }`;
 const REQUEST = `mutation($input: RequestReuseInput!) { requestReuse(input: $input) { reuseRequest { id } } }`;
 const SECRET = 'geheimnis-des-empfaengers-0123';
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 40_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls `probe` every 100 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 40_000, every = 100) => pollUntil(probe, ms, every);
 
 interface Received {
   path: string;

@@ -5,19 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@app/common';
 import { DomainEventService, TransactionService } from '@app/data';
-import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, TEST_LOCAL_SECRET, type TestApp } from '@app/testing';
+import { createTestApp, makeOrganisation, makePublishedEntry, makeUser, TEST_LOCAL_SECRET, type TestApp, eventually as pollUntil } from '@app/testing';
 
 const EVENTS = 200;
 const REVIEWERS = 4;
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function eventually(probe: () => boolean | Promise<boolean>, ms = 60_000, every = 100): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, every));
-  }
-}
+/** Polls `probe` every 100 ms until it returns true; fails after `ms`. */
+const eventually = (probe: () => boolean | Promise<boolean>, ms = 60_000, every = 100) => pollUntil(probe, ms, every);
 
 describe('a worker process killed in the middle of a batch (SIGKILL)', () => {
   let t: TestApp;

@@ -1,20 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, loadConfig } from '@app/common';
+import { createLogger, loadConfigOrExit } from '@app/common';
 import { prepareDatabase } from '@app/data';
 import { DemoCatalogueSeeder } from './catalogue/demo-catalogue.seed.js';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await prepareDatabase(config, logger);
   let app;

@@ -1,20 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createLogger, loadConfig, NestPinoLogger } from '@app/common';
+import { createLogger, loadConfigOrExit, NestPinoLogger } from '@app/common';
 import { WorkerModule } from './worker.module.js';
 
 /** Consumes jobs only (no HTTP). Start as many as you like next to the api replicas; they compete on the queue. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (config.databaseUrl === null) {
     process.stderr.write('the worker needs DATABASE_URL; with the embedded database, `npm start` runs the jobs itself (WORKER=true)\n');
     process.exit(1);

@@ -234,3 +234,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
+
+/** loadConfig for a process entry point: a bad configuration prints its message and exits with 1. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
