@@ -63,6 +63,11 @@ export class AppProcess {
     });
   }
 
+  /** The app's process id (for its CPU time). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   private tell(message: ToAppServer): void {
     this.child.send(message);
   }

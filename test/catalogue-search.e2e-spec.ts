@@ -448,7 +448,7 @@ describe('searchAiSystems on the demo catalogue', () => {
       const original = logger.logQuery;
       const statements: string[] = [];
       logger.logQuery = (query, parameters, queryRunner) => {
-        statements.push(query.replace(/\s+/g, ' ').trim().slice(0, 90));
+        statements.push(query.replace(/\s+/g, ' ').trim());
         return original.call(logger, query, parameters, queryRunner);
       };
       try {
@@ -469,6 +469,16 @@ describe('searchAiSystems on the demo catalogue', () => {
       expect(new Set(edges.map((edge) => edge.node.organisation.id)).size).toBeGreaterThan(3);
       // On failure the diff lists the statements that ran.
       expect({ count: statements.length, statements }).toEqual({ count: Math.min(statements.length, MAX_STATEMENTS), statements });
+    });
+
+    it.each([
+      ['a query with many hits', 'Modell'],
+      ['browsing without a query', null],
+    ])('%s asked again, the catalogue unchanged: the page only (the token\'s actor, the vocabulary and the counts are kept)', async (_name, query) => {
+      await statementsDuring(() => t.gql(PAGE, { query }, token));
+      const { res, statements } = await statementsDuring(() => t.gql(PAGE, { query }, token));
+      expect(res.errors).toBeUndefined();
+      expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
     });
   });
 
@@ -684,6 +694,25 @@ describe('totals and facet counts kept between searches', () => {
       await t.dataSource.query(`UPDATE ai_system SET listed = true WHERE slug = $1`, [hidden?.slug]);
     }
     expect((await expectMatchesSql({ filter, first: 1 })).totalCount).toBe(before[2]?.totalCount);
+  });
+
+  it('the kept vocabulary follows the catalogue: a compound whose parts a new entry brings is split from then on', async () => {
+    const whole = await publish(t, team, { name: 'Zauberwortfinder Alpha', shortDescription: 'Findet Zauberworte in Anträgen.' });
+    expect(slugsOf(await search(t, token, { query: 'Zauberwortfinder' }))).toEqual([whole]);
+    // Asked again: the vocabulary is kept now.
+    expect(slugsOf(await search(t, token, { query: 'Zauberwortfinder' }))).toEqual([whole]);
+    const parts = await publish(t, team, { name: 'Finder für das Zauberwort', shortDescription: 'Ein Zauberwort Finder für Formulare.' });
+    expect(slugsOf(await search(t, token, { query: 'Zauberwortfinder' })).sort()).toEqual([whole, parts].sort());
+    const result = await expectMatchesSql({ query: 'Zauberwortfinder', first: 1 });
+    expect(result.totalCount).toBe(2);
+  });
+
+  it('a typo suggestion kept for a query follows the catalogue as well', async () => {
+    for (let asked = 0; asked < 2; asked++) expect((await search(t, token, { query: 'Quokkarechnerim' })).didYouMean).not.toBe('quokkarechnerin');
+    const slug = await publish(t, team, { name: 'Quokkarechnerin', shortDescription: 'Zählt Quokkas für das Umweltamt.' });
+    const typo = await search(t, token, { query: 'Quokkarechnerim' });
+    expect({ total: typo.totalCount, didYouMean: typo.didYouMean }).toEqual({ total: 0, didYouMean: 'quokkarechnerin' });
+    expect(slugsOf(await search(t, token, { query: typo.didYouMean }))).toEqual([slug]);
   });
 
   it('relevance pages cut from the kept ranking are the pages of one ranking, in order, each hit once', async () => {

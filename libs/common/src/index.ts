@@ -6,6 +6,7 @@ export * from './auth/current-actor.decorator.js';
 export * from './auth/local-token.js';
 export * from './auth/role.js';
 export * from './auth/token-verifier.js';
+export * from './cache/lru-cache.js';
 export * from './config/app-config.js';
 export * from './config/config.module.js';
 export * from './errors/domain-error.js';

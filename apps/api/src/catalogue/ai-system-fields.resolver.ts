@@ -11,7 +11,7 @@ export class AiSystemFieldsResolver {
 
   @ResolveField(() => Organisation, { description: 'The organisation that owns and runs the system.' })
   async organisation(@Parent() entry: AiSystem, @Context() context: GraphQLContext): Promise<Organisation> {
-    const organisation = await context.loaders.organisation.load(entry.organisationId);
+    const organisation = entry.loadedOrganisation ?? (await context.loaders.organisation.load(entry.organisationId));
     if (organisation === null) throw new NotFound('Organisation', entry.organisationId);
     return Organisation.from(organisation);
   }

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, toGlobalId } from '@app/common';
+import type { OrganisationEntity } from '@app/data';
 import { Node } from '../graphql/node.interface.js';
 import type { DraftContent } from './ai-system-content.rules.js';
 import { AiActRiskClass, AiTechnique, AssessmentStatus, DeploymentMode, EntryStatus, Lifecycle, Maintenance, PolicyArea, ReusePotential } from './catalogue-enums.graphql.js';
@@ -180,6 +181,9 @@ export class AiSystem implements Node {
 
   /** Published and not archived: visible to every reader. */
   listed!: boolean;
+
+  /** The owning organisation when the query that found the entry read it already (search); else the loader reads it. */
+  loadedOrganisation?: OrganisationEntity;
 
   @Field(() => RatingSummary, { description: 'Kept exact in the transaction of every rating.' })
   ratingSummary!: RatingSummary;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { assertCursorFits, BadUserInput, encodeCursor, parsePageRequest, toGlobalId, type Actor } from '@app/common';
-import { TransactionService } from '@app/data';
+import { assertCursorFits, BadUserInput, encodeCursor, LruCache, parsePageRequest, toGlobalId, type Actor } from '@app/common';
+import { TransactionService, type OrganisationEntity } from '@app/data';
 import type { AiSystem } from './ai-system.type.js';
 import { EntryQueryService } from './entry-query.service.js';
 import { entryColumnsWithOwnDrafts, viewerApprovedSql, type EntryRow } from './entry-store.js';
@@ -19,11 +19,20 @@ export const RANK_CANDIDATES = 2000;
 const FACET_CACHE_SIZE = 1000;
 /** Queries whose ranked candidates (up to 2 × RANK_CANDIDATES ids and scores) are kept per api process. */
 const RANKED_CACHE_SIZE = 200;
+/** Query word lists whose vocabulary lookup (known compound parts, typo suggestion) is kept per api process. */
+const VOCABULARY_CACHE_SIZE = 1000;
 
 interface PageRow extends EntryRow {
   score: number | null;
-  /** Relevance only: the catalogue generation, and on the first row the new ranked list when it was ranked anew. */
-  generation?: string;
+  /** The catalogue generation the page was read at (what kept vocabulary and counts are checked against). */
+  generation: string;
+  /** The owning organisation, read with the page so the hits need no statement of their own for it. */
+  organisationName: string;
+  organisationSlug: string;
+  organisationLevel: OrganisationEntity['level'];
+  organisationState: OrganisationEntity['state'];
+  organisationCreatedAt: Date;
+  /** Relevance only: on the first row the new ranked list when it was ranked anew. */
   rankedIds?: string[] | null;
   rankedScores?: number[] | null;
   sortValue: string | number;
@@ -68,35 +77,54 @@ export class EntrySearchService {
   private readonly facetCache = new LruCache<FacetCounts>(FACET_CACHE_SIZE);
   private readonly rankCache = new LruCache<RankedCandidates>(RANKED_CACHE_SIZE);
 
+  private readonly vocabularyCache = new LruCache<Vocabulary>(VOCABULARY_CACHE_SIZE);
+
+  /**
+   * Statements: in the steady state (vocabulary, counts and ranking kept for the current catalogue generation) one,
+   * the page, which reports the generation it read; the vocabulary and the counts are read only when nothing is
+   * kept for the query or what is kept is of an older generation. At most four whatever happens.
+   */
   async search(args: SearchAiSystemsArgs, actor: Actor | null): Promise<AiSystemSearchResult> {
     const page = parsePageRequest(args);
     if (!page.forward) throw BadUserInput.field('last', 'search pages forward: use first and after');
     const words = queryWords(args.query);
     const order = args.orderBy ?? (words ? AiSystemOrder.RELEVANCE : AiSystemOrder.NEWEST);
     if (order === AiSystemOrder.RELEVANCE && !words) throw BadUserInput.field('orderBy', 'RELEVANCE needs a query');
-    const { key, keyKind, descending } = orderSql[order];
+    const { keyKind } = orderSql[order];
     assertCursorFits(page, keyKind, 'uuid');
+    const viewer = actor?.organisationId ?? null;
 
-    const vocabulary = words ? await this.vocabulary(words) : null;
-    const tsQuery = words && vocabulary ? tsQueryText(words, vocabulary.splits) : null;
-    const strongTsQuery = words && vocabulary ? tsQueryText(words, vocabulary.splits, 'AB') : null;
-
-    const params = new SqlParams();
-    const q = tsQuery === null ? null : params.add(tsQuery);
-    const conditions = filterConditions(args.filter, params);
-    const match = q === null ? '' : ' AND s.search_vector @@ q.q';
-    const from = q === null ? 'ai_system s' : `ai_system s, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
-    const [rows, facets] = await Promise.all([
-      this.page({ params, from, match, conditions, order, key, descending, page, q, strongTsQuery, viewer: actor?.organisationId ?? null }),
-      this.facets(tsQuery, args),
-    ]);
+    let vocabulary = words ? await this.vocabulary(words, false) : null;
+    let terms = searchTerms(words, vocabulary);
+    const readPage = () => this.page({ args, terms, order, page, viewer });
+    let rows: PageRow[];
+    let facets: FacetCounts;
+    if (vocabulary?.kept !== true && !this.facetCache.has(facetKey(terms.tsQuery, args))) {
+      // Nothing kept for this query: count while the page is read.
+      [rows, facets] = await Promise.all([readPage(), this.facets(terms.tsQuery, args, undefined)]);
+    } else {
+      rows = await readPage();
+      if (words !== null && vocabulary?.kept === true && rows[0]?.generation !== vocabulary.generation) {
+        // The catalogue changed since the vocabulary was kept (or the page is empty and cannot tell): look again,
+        // and read the page again should the query now be another.
+        vocabulary = await this.vocabulary(words, true);
+        const fresh = searchTerms(words, vocabulary);
+        if (fresh.tsQuery !== terms.tsQuery) {
+          terms = fresh;
+          rows = await readPage();
+        }
+      }
+      facets = await this.facets(terms.tsQuery, args, rows[0]?.generation);
+    }
 
     const hasMore = rows.length > page.limit;
     const pageRows = rows.slice(0, page.limit);
     const operator = { organisationId: null };
     const edges = pageRows.flatMap((row) => {
       const node = this.entries.view(row, actor, operator);
-      return node === null ? [] : [{ cursor: encodeCursor(row.sortValue, row.id), node, highlights: this.highlights(row), score: row.score }];
+      if (node === null) return [];
+      node.loadedOrganisation = organisationOf(row);
+      return [{ cursor: encodeCursor(row.sortValue, row.id), node, highlights: this.highlights(row), score: row.score }];
     });
     const totalCount = facets.total;
     const didYouMean = totalCount === 0 && vocabulary?.suggestion ? vocabulary.suggestion : null;
@@ -115,48 +143,59 @@ export class EntrySearchService {
     };
   }
 
-  /** One statement: which query words and compound parts the catalogue knows, and the nearest word for unknown ones. */
-  private async vocabulary(words: string[]): Promise<{ splits: Map<string, [string, string]>; suggestion: string | null }> {
+  /**
+   * Which query words and compound parts the catalogue knows, and the nearest word for unknown ones: kept per word
+   * list with the generation it was read at (`fresh` reads it again). One statement when read.
+   */
+  private async vocabulary(words: string[], fresh: boolean): Promise<Vocabulary & { kept: boolean }> {
+    const key = words.join(' ');
+    const kept = fresh ? undefined : this.vocabularyCache.get(key);
+    if (kept !== undefined) return { ...kept, kept: true };
     const parts = words.flatMap((word) => compoundCandidates(word).flatMap(([lefts, right]) => [...lefts, right]));
-    const rows: Array<{ word: string; suggestion: string | null }> = await this.tx.manager.query(
-      `SELECT v.word, NULL AS suggestion FROM search_vocabulary v WHERE v.word = ANY($1::text[]) AND v.documents > 0
-       UNION ALL
-       SELECT w.word, (SELECT v.word FROM search_vocabulary v WHERE v.documents > 0 AND v.word % w.word
-                       ORDER BY similarity(v.word, w.word) DESC, v.documents DESC, v.word LIMIT 1)
-       FROM unnest($2::text[]) AS w(word)
-       WHERE NOT EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word = w.word AND v.documents > 0)`,
+    const [row]: Array<{ generation: string; known: string[]; corrections: Record<string, string> }> = await this.tx.manager.query(
+      `SELECT (SELECT value FROM catalogue_generation)::text AS generation,
+              ARRAY(SELECT v.word FROM search_vocabulary v WHERE v.word = ANY($1::text[]) AND v.documents > 0) AS known,
+              (SELECT coalesce(jsonb_object_agg(w.word, s.word), '{}'::jsonb)
+               FROM unnest($2::text[]) AS w(word),
+                    LATERAL (SELECT v.word FROM search_vocabulary v WHERE v.documents > 0 AND v.word % w.word
+                             ORDER BY similarity(v.word, w.word) DESC, v.documents DESC, v.word LIMIT 1) s
+               WHERE NOT EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word = w.word AND v.documents > 0)) AS corrections`,
       [[...new Set([...words, ...parts])], words],
     );
-    const known = new Set(rows.filter((row) => row.suggestion === null).map((row) => row.word));
-    const corrections = new Map(rows.filter((row) => row.suggestion !== null).map((row) => [row.word, row.suggestion as string]));
+    const known = new Set(row?.known ?? []);
+    const corrections = new Map(Object.entries(row?.corrections ?? {}));
     const splits = new Map<string, [string, string]>();
     for (const word of words) {
       const split = splitCompound(word, known);
       if (split) splits.set(word, split);
     }
     const suggestion = corrections.size === 0 ? null : words.map((word) => corrections.get(word) ?? word).join(' ');
-    return { splits, suggestion };
+    const vocabulary = { splits, suggestion, generation: row?.generation ?? '' };
+    this.vocabularyCache.set(key, vocabulary);
+    return { ...vocabulary, kept: false };
   }
 
   private async page(p: {
-    params: SqlParams;
-    from: string;
-    match: string;
-    conditions: Map<FilterField, string>;
+    args: SearchAiSystemsArgs;
+    terms: SearchTerms;
     order: AiSystemOrder;
-    key: string;
-    descending: boolean;
     page: ReturnType<typeof parsePageRequest>;
-    q: string | null;
-    strongTsQuery: string | null;
     viewer: string | null;
   }): Promise<PageRow[]> {
-    const { params, from, match, conditions, order, key, descending, page, q, strongTsQuery, viewer } = p;
+    const { args, terms, order, page, viewer } = p;
+    const { key, descending } = orderSql[order];
+    const strongTsQuery = terms.strong;
+    const params = new SqlParams();
+    const q = terms.tsQuery === null ? null : params.add(terms.tsQuery);
+    const conditions = filterConditions(args.filter, params);
+    const match = q === null ? '' : ' AND s.search_vector @@ q.q';
+    const entries = 'ai_system s JOIN organisation o ON o.id = s.organisation_id';
+    const from = q === null ? entries : `${entries}, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
     // Taken before anything but the query and the filters is in params: what the ranked candidates depend on.
     const rankKey = JSON.stringify([strongTsQuery, [...conditions.values()], params.values]);
     const viewerParam = viewer === null ? null : params.add(viewer);
     const approved = `${viewerParam === null ? 'false' : viewerApprovedSql(viewerParam)} AS "viewerApproved"`;
-    const columns = entryColumnsWithOwnDrafts(viewerParam);
+    const columns = `${entryColumnsWithOwnDrafts(viewerParam)}, ${organisationColumns}`;
     const direction = descending ? 'DESC' : 'ASC';
     const limit = params.add(page.limit + 1);
     const options = q === null ? '' : params.add(headlineOptions);
@@ -175,13 +214,14 @@ export class EntrySearchService {
         ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
         : '';
       sql = `
-        SELECT ${columns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved}
+        SELECT ${columns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved},
+               (SELECT value FROM catalogue_generation)::text AS generation
         FROM ${from} WHERE ${where}${after}
         ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
     }
     const rows: PageRow[] = await this.tx.manager.query(sql, params.values);
     const ranked = rows[0];
-    if (order === AiSystemOrder.RELEVANCE && ranked?.rankedIds && ranked.rankedScores && ranked.generation !== undefined) {
+    if (order === AiSystemOrder.RELEVANCE && ranked?.rankedIds && ranked.rankedScores) {
       this.rankCache.set(rankKey, { generation: ranked.generation, ids: ranked.rankedIds, scores: ranked.rankedScores });
     }
     return rows;
@@ -237,7 +277,7 @@ export class EntrySearchService {
              (SELECT value FROM g)::text AS generation,
              CASE WHEN ${first} THEN (SELECT array_agg(f.id ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedIds",
              CASE WHEN ${first} THEN (SELECT array_agg(f.score ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedScores"
-      FROM top c JOIN ai_system s ON s.id = c.id, q
+      FROM top c JOIN ai_system s ON s.id = c.id JOIN organisation o ON o.id = s.organisation_id, q
       ORDER BY c.score DESC, c.id DESC`;
   }
 
@@ -245,14 +285,16 @@ export class EntrySearchService {
    * One statement: the total and, per facet, counts for everything but the facet's own filter. The counts depend
    * on the query and the filters only (they count listed entries, which everybody may see), so they are kept per
    * catalogue generation: the statement always reads the generation and computes the counts only when the kept
-   * ones are of another generation (PostgreSQL skips the aggregates through a one-time filter).
+   * ones are of another generation (PostgreSQL skips the aggregates through a one-time filter). No statement at all
+   * when the caller read the current `generation` already (with the page) and the kept counts are of it.
    */
-  private async facets(tsQuery: string | null, args: SearchAiSystemsArgs): Promise<FacetCounts> {
+  private async facets(tsQuery: string | null, args: SearchAiSystemsArgs, current: string | undefined): Promise<FacetCounts> {
+    const key = facetKey(tsQuery, args);
+    const kept = this.facetCache.get(key);
+    if (kept !== undefined && current !== undefined && kept.generation === current) return kept;
     const params = new SqlParams();
     const q = tsQuery === null ? null : params.add(tsQuery);
     const conditions = filterConditions(args.filter, params);
-    const key = JSON.stringify([tsQuery, [...conditions.keys()], params.values]);
-    const kept = this.facetCache.get(key);
     const stale = `(SELECT value FROM g) IS DISTINCT FROM ${params.add(kept?.generation ?? null)}::bigint`;
     const columns = ['rating_average', ...facetFields.map((field) => facetColumns[field].column)].map((column) => `s.${column}`).join(', ');
     const matched =
@@ -289,6 +331,50 @@ export class EntrySearchService {
     if (row.shortHeadline?.includes('\u0001')) found.push({ field: 'shortDescription', html: highlightHtml(row.shortHeadline) });
     return found;
   }
+}
+
+interface Vocabulary {
+  /** Query words the catalogue knows as a compound of two known words. */
+  splits: Map<string, [string, string]>;
+  /** The query with unknown words replaced by the nearest known ones; null when every word is known. */
+  suggestion: string | null;
+  /** The catalogue generation it was read at. */
+  generation: string;
+}
+
+interface SearchTerms {
+  /** Every part of the entries. */
+  tsQuery: string | null;
+  /** Name and short description only (weights A and B): the strong matches relevance ranks first. */
+  strong: string | null;
+}
+
+function searchTerms(words: string[] | null, vocabulary: Vocabulary | null): SearchTerms {
+  if (words === null || vocabulary === null) return { tsQuery: null, strong: null };
+  return { tsQuery: tsQueryText(words, vocabulary.splits), strong: tsQueryText(words, vocabulary.splits, 'AB') };
+}
+
+/** What facet counts depend on: the query and the filters. */
+function facetKey(tsQuery: string | null, args: SearchAiSystemsArgs): string {
+  const params = new SqlParams();
+  if (tsQuery !== null) params.add(tsQuery);
+  const conditions = filterConditions(args.filter, params);
+  return JSON.stringify([tsQuery, [...conditions.keys()], params.values]);
+}
+
+/** The owning organisation's columns, read with the page (alias o). */
+const organisationColumns = `o.name AS "organisationName", o.slug AS "organisationSlug", o.level AS "organisationLevel",
+  o.state AS "organisationState", o.created_at AS "organisationCreatedAt"`;
+
+function organisationOf(row: PageRow): OrganisationEntity {
+  return {
+    id: row.organisationId,
+    name: row.organisationName,
+    slug: row.organisationSlug,
+    level: row.organisationLevel,
+    state: row.organisationState,
+    createdAt: row.organisationCreatedAt,
+  };
 }
 
 interface RankedCandidates {
@@ -338,26 +424,4 @@ function facetCounts(rows: Array<{ field: string; value: string | null; count: n
     return { field, values, valueCount: values.length };
   });
   return { total, facets };
-}
-
-/** The most recently used entries up to a bound (a Map keeps insertion order; a hit moves the key to the end). */
-export class LruCache<V> {
-  private readonly entries = new Map<string, V>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-  }
 }

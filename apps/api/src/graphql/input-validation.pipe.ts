@@ -25,6 +25,15 @@ function nulCharacters(value: unknown, path: string, seen = new WeakSet<object>(
   return Object.entries(value).flatMap(([key, item]) => nulCharacters(item, path ? `${path}.${key}` : key, seen));
 }
 
+/**
+ * What the pipe checks: GraphQL arguments (Nest passes GraphQL parameter kinds as numbers, its GqlParamtype:
+ * 0 parent, 1 context, 2 info, 3 arguments) and REST input. The parent object of a field resolver, the context and
+ * custom parameters such as the actor are the server's own values: walking and transforming them would cost every
+ * field of every hit for nothing.
+ */
+const GRAPHQL_ARGUMENTS = 3;
+const checkedKinds = new Set<unknown>([GRAPHQL_ARGUMENTS, 'body', 'query', 'param']);
+
 /** class-validator on every input; failures become BAD_USER_INPUT listing each field (`input.slug`). */
 @Injectable()
 export class InputValidationPipe extends ValidationPipe {
@@ -42,6 +51,7 @@ export class InputValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (!checkedKinds.has(metadata.type)) return value;
     const nul = nulCharacters(value, metadata.data ?? '');
     if (nul.length > 0) throw new BadUserInput(nul.map((p) => `${p.field}: ${p.message}`).join('; '), nul);
     try {

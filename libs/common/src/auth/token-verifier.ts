@@ -14,6 +14,8 @@ export interface TokenClaims {
   name: string | null;
   organisation: string | null;
   roles: string[];
+  /** When the token expires (its exp claim); null when it carries none. */
+  expiresAt: Date | null;
 }
 
 function stringClaim(payload: JWTPayload, name: string): string | null {
@@ -86,6 +88,7 @@ export class TokenVerifier {
       name: stringClaim(payload, 'name') ?? stringClaim(payload, 'preferred_username'),
       organisation: stringClaim(payload, organisationClaim),
       roles: rolesClaim(payload, rolesPath),
+      expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
     };
   }
 

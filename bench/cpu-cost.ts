@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { signLocalToken } from '@app/common';
+import { demoSubject, findDemoUser } from '@app/data';
+import { AppProcess, graphql } from './app-process.js';
+import { openBenchServer, repositoryRoot } from './bench-database.js';
+import { isEntryPoint, logLine, option, parseSize } from './cli.js';
+import { requireCatalogue } from './generate.js';
+import { scenarios, type SearchVariables } from './scenarios.js';
+
+/**
+ * CPU time per searchAiSystems request, split into the app's process and PostgreSQL's processes: what decides
+ * the rate one machine can serve. `npm run bench:cpu [-- --size 100000 --requests 400 --concurrency 4 --only rare,browse]`
+ * sends each scenario's request (page 1 only) `requests` times, `concurrency` at a time, after as many warm-up
+ * requests, and divides the CPU time the processes used meanwhile (from /proc, Linux only) by the requests.
+ */
+
+const SEARCHER = 'user@stadt-leipzig.example';
+const TICKS_PER_SECOND = 100;
+
+/**
+ * user + system CPU seconds of the processes whose command line passes `select`, with what their ended children
+ * used (PostgreSQL's postmaster collects that of parallel workers and ended backends).
+ */
+function cpuSeconds(select: (pid: number, command: string) => boolean): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!select(pid, command)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+async function run(port: number, token: string, variables: SearchVariables, requests: number, concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < requests) await graphql(port, token, variables);
+    }),
+  );
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const size = parseSize(option(args, 'size', '100000'));
+  const requests = Number(option(args, 'requests', '400'));
+  const concurrency = Number(option(args, 'concurrency', '4'));
+  const only = option(args, 'only', '').split(',').filter(Boolean);
+  const server = await openBenchServer(logLine);
+  const secret = randomBytes(32).toString('base64url');
+  const user = findDemoUser(SEARCHER);
+  if (user === undefined) throw new Error(`${SEARCHER} is not a demo user`);
+  const token = await signLocalToken(
+    new TextEncoder().encode(secret),
+    { subject: demoSubject(user.email), email: user.email, name: user.displayName, organisation: user.organisation, roles: user.roles },
+    { expiresIn: '12h' },
+  );
+  try {
+    const catalogue = await requireCatalogue(server, size);
+    const app = await AppProcess.start(catalogue.url, secret, join(resolve(repositoryRoot, '.bench-data', 'results'), 'app-cpu.log'), null);
+    const postgres = (pid: number, command: string) => pid !== app.pid && /^postgres/.test(command);
+    const lines = ['| scenario | app CPU ms / request | PostgreSQL CPU ms / request | both | requests/s both cores could serve |', '| --- | ---: | ---: | ---: | ---: |'];
+    try {
+      for (const scenario of scenarios().filter((s) => s.page === 1 && (only.length === 0 || only.includes(s.key)))) {
+        await run(app.port, token, scenario.variables, requests, concurrency);
+        const appBefore = cpuSeconds((pid) => pid === app.pid);
+        const pgBefore = cpuSeconds(postgres);
+        await run(app.port, token, scenario.variables, requests, concurrency);
+        const appMs = ((cpuSeconds((pid) => pid === app.pid) - appBefore) * 1000) / requests;
+        const pgMs = ((cpuSeconds(postgres) - pgBefore) * 1000) / requests;
+        const line = `| ${scenario.label} | ${appMs.toFixed(2)} | ${pgMs.toFixed(2)} | ${(appMs + pgMs).toFixed(2)} | ${Math.floor(2000 / (appMs + pgMs))} |`;
+        logLine(line);
+        lines.push(line);
+      }
+    } finally {
+      await app.stop();
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await server.stop();
+  }
+}
