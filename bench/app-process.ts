@@ -19,7 +19,7 @@ export class AppProcess {
   ) {}
 
   /** Starts bench/app-server.js configured like production (external database, local tokens, LOG_LEVEL=warn). */
-  static async start(databaseUrl: string, secret: string, logFile: string, cpuProfileDir: string | null): Promise<AppProcess> {
+  static async start(databaseUrl: string, secret: string, logFile: string, cpuProfileDir: string | null, processes = 1): Promise<AppProcess> {
     const dataDir = resolve(repositoryRoot, '.bench-data', 'app');
     mkdirSync(dataDir, { recursive: true });
     const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'app-server.js'), [], {
@@ -33,6 +33,7 @@ export class AppProcess {
         PORT: '0',
         DATA_DIR: dataDir,
         OPERATOR_ORGANISATION: 'itzbund',
+        BENCH_API_PROCESSES: String(processes),
       },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
+import cluster, { type Worker } from 'node:cluster';
+import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DataSource, type AfterQueryEvent, type BeforeQueryEvent, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 import { createLogger, loadConfig } from '@app/common';
@@ -9,6 +10,10 @@ import { createApp } from '../apps/api/src/create-app.js';
  * The real application in its own process (so the load generator does not share its event loop), configured
  * like production through the environment search-load.ts gives it. On request it records the SQL statements the
  * application issues, with their parameters and timing, so the load test can replay exactly those with pg.
+ *
+ * With BENCH_API_PROCESSES=N (N > 1) this process forks N processes of the application with node:cluster, which
+ * share one port (the primary hands connections round-robin to them), as N stateless api replicas behind a load
+ * balancer would; it relays the capture messages to all of them.
  */
 
 export interface CapturedStatement {
@@ -72,7 +77,63 @@ async function main(): Promise<void> {
   send({ type: 'ready', port: (app.getHttpServer().address() as AddressInfo).port });
 }
 
-main().catch((error: unknown) => {
+/** A free port on 127.0.0.1 for the replicas to share. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Each replica's next message of `type`. */
+function fromAll<T extends FromAppServer['type']>(workers: Worker[], type: T): Promise<Array<Extract<FromAppServer, { type: T }>>> {
+  return Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<Extract<FromAppServer, { type: T }>>((resolveMessage, reject) => {
+          const onMessage = (message: FromAppServer) => {
+            if (message.type === 'failed') reject(new Error(message.message));
+            else if (message.type === type) {
+              worker.off('message', onMessage);
+              resolveMessage(message as Extract<FromAppServer, { type: T }>);
+            }
+          };
+          worker.on('message', onMessage);
+        }),
+    ),
+  );
+}
+
+async function primary(replicas: number): Promise<void> {
+  const port = await freePort();
+  const workers = Array.from({ length: replicas }, () => cluster.fork({ ...process.env, PORT: String(port), BENCH_API_PROCESSES: '1' }));
+  for (const worker of workers) worker.on('exit', (code) => code !== 0 && send({ type: 'failed', message: `an api replica exited with code ${code}` }));
+  await fromAll(workers, 'ready');
+  process.on('message', (message: ToAppServer) => {
+    const tellAll = () => workers.forEach((worker) => worker.send(message));
+    if (message.type === 'capture-start') {
+      void fromAll(workers, 'capture-started').then(() => send({ type: 'capture-started' }));
+      tellAll();
+    } else if (message.type === 'capture-stop') {
+      void fromAll(workers, 'captured').then((all) =>
+        send({ type: 'captured', statements: all.flatMap((captured) => captured.statements).sort((a, b) => a.startedAt - b.startedAt) }),
+      );
+      tellAll();
+    } else if (message.type === 'stop') {
+      workers.forEach((worker) => worker.removeAllListeners('exit'));
+      void Promise.all(workers.map((worker) => new Promise((resolveExit) => worker.once('exit', resolveExit)))).then(() => process.exit(0));
+      tellAll();
+    }
+  });
+  send({ type: 'ready', port });
+}
+
+const replicas = Number(process.env.BENCH_API_PROCESSES ?? '1');
+(cluster.isPrimary && replicas > 1 ? primary(replicas) : main()).catch((error: unknown) => {
   send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exit(1);
 });

@@ -36,6 +36,8 @@ export interface LoadReport {
   database: string;
   server: string;
   rate: number;
+  /** api processes sharing the port (node:cluster), as replicas behind a load balancer. */
+  processes: number;
   seconds: number;
   warmupSeconds: number;
   graceSeconds: number;
@@ -112,7 +114,8 @@ export function markdownReport(report: LoadReport): string {
       .join(', ')} · sizes: ${Object.entries(env.postgres.sizes)
       .map(([name, value]) => `${name} ${value}`)
       .join(', ')}`,
-    `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms; GraphQL = POST /graphql through the app, ` +
+    `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms; GraphQL = POST /graphql through the app ` +
+      `(${report.processes === 1 ? 'one api process' : `${report.processes} api processes sharing the port, as replicas behind a load balancer`}), ` +
       `SQL = the same request's statements replayed with pg (pool of 10, parallel where the app ran them in parallel). ` +
       `"alone": median of ${SEQUENTIAL_TIMED} requests sent one at a time (fewer if that takes over 30 s). Lost: not sent (200 in flight already), timed out (10 s), failed, or ` +
       `unanswered ${report.graceSeconds} s after the run; "≥" marks percentiles of the answered requests only. ` +

@@ -25,10 +25,17 @@ export interface LoadOptions {
   only: string[];
   /** Run the app with --cpu-prof (its profile lands next to the results; latencies then include the profiler's cost). */
   cpuProfile: boolean;
+  /** api processes (replicas) sharing the port. */
+  processes: number;
 }
 
 /** The searching user: an agency user of a demo organisation, signed in with a local token. */
 const SEARCHER = 'user@stadt-leipzig.example';
+/**
+ * api processes by default: the api is stateless and scales out behind a load balancer (DESIGN.md); on 2 cores two
+ * replicas let one Node.js event loop's CPU time not bound the rate (`--processes 1` measures one).
+ */
+const DEFAULT_PROCESSES = 2;
 /** The same pool size as the application's, for the replayed SQL. */
 const SQL_POOL_SIZE = 10;
 const APP_NAME = 'ki-marktplatz';
@@ -192,7 +199,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
   const out = resolve(repositoryRoot, '.bench-data', 'results');
   mkdirSync(out, { recursive: true });
   log(`starting the app on ${catalogue.database}`);
-  const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null);
+  const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null, options.processes);
   const pool = new pg.Pool({ connectionString: catalogue.url, max: SQL_POOL_SIZE, application_name: SQL_NAME });
   // Statements cancelled after a given-up run end their connections' queries, not the benchmark.
   pool.on('error', () => undefined);
@@ -221,6 +228,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
     database: catalogue.database,
     server: server.description,
     rate: options.rate,
+    processes: options.processes,
     seconds: options.seconds,
     warmupSeconds: options.warmupSeconds,
     graceSeconds: GRACE_SECONDS,
@@ -248,6 +256,7 @@ export function loadOptions(args: string[]): LoadOptions {
     warmupSeconds: Math.round(number('warmup', 3)),
     only: only === '' ? [] : only.split(','),
     cpuProfile: args.includes('--cpu-prof'),
+    processes: Math.round(number('processes', DEFAULT_PROCESSES)),
   };
 }
 

@@ -103,6 +103,25 @@ describe('auth: local tokens', () => {
     expect(res.errors?.[0]?.message).toMatch(/expired/);
   });
 
+  it('refuses a token once it expires, though it was accepted (and its actor kept) a moment before', async () => {
+    const user = await makeUser(t.dataSource);
+    const expiresAt = nowSeconds() + 2;
+    const token = await new SignJWT({ organisation: user.organisationSlug, roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.subject)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(localSecret);
+    expect((await t.gql(ME, {}, token)).errors).toBeUndefined();
+    expect((await t.gql(ME, {}, token)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 100));
+    const res = await t.gql(ME, {}, token);
+    expect(codes(res)).toEqual(['UNAUTHENTICATED']);
+    expect(res.errors?.[0]?.message).toMatch(/expired/);
+  });
+
   it('refuses a token that is not valid yet', async () => {
     const user = await makeUser(t.dataSource);
     const token = await new SignJWT({ organisation: user.organisationSlug, roles: [] })

@@ -1,6 +1,7 @@
 import { fromGlobalId, Role, toGlobalId } from '@app/common';
 import { seedDemoData } from '@app/data';
 import { DemoCatalogueSeeder } from '../apps/api/src/catalogue/demo-catalogue.seed.js';
+import type { OrganisationEntity } from '@app/data';
 import { completeContent, createTestApp, makeOrganisation, makeUser, type GraphQLResponse, type MadeUser, type TestApp } from '@app/testing';
 
 /** The search contract: at most this many SQL statements per request, however many hits. */
@@ -433,6 +434,53 @@ describe('searchAiSystems on the demo catalogue', () => {
     });
   });
 
+  describe('hits carry the content the query selects, as the entry itself shows it', () => {
+    const FIELDS = 'name description tags contacts { name email } lifecycle gated gatedDetails { deploymentNotes } aiTechniques licence';
+    const HITS = `query($query: String) {
+      searchAiSystems(query: $query, first: 5) { edges { node { slug ...Hit } } }
+    }
+    fragment Hit on AiSystem { ... on AiSystem { published { ...Content } } }
+    fragment Content on AiSystemContent { ${FIELDS} }`;
+
+    /** A member of the organisation that owns the best hit (it sees the gated details of its own entries). */
+    async function ownerToken(): Promise<string> {
+      const [owner]: OrganisationEntity[] = await t.dataSource.query(
+        `SELECT o.* FROM organisation o JOIN ai_system s ON s.organisation_id = o.id WHERE s.slug = 'uebersetzungsdienst-bund'`,
+      );
+      if (owner === undefined) throw new Error('the demo catalogue lacks uebersetzungsdienst-bund');
+      return t.tokenFor(await makeUser(t.dataSource, { organisation: owner, roles: [] }));
+    }
+
+    it.each([
+      ['a reader', async () => token],
+      ['a member of the owning organisation', ownerToken],
+    ])('for %s', async (_name, tokenOf) => {
+      const who = await tokenOf();
+      const res = await t.gql<{ searchAiSystems: { edges: Array<{ node: { slug: string; published: Record<string, unknown> } }> } }>(HITS, { query: 'Übersetzung' }, who);
+      expect(res.errors).toBeUndefined();
+      const hits = res.data?.searchAiSystems.edges ?? [];
+      expect(hits.length).toBeGreaterThan(2);
+      for (const { node } of hits.slice(0, 5)) {
+        const one = await t.gql<{ aiSystem: { published: Record<string, unknown> } }>(
+          `query($slug: String) { aiSystem(slug: $slug) { published { ${FIELDS} } } }`,
+          { slug: node.slug },
+          who,
+        );
+        expect(node.published).toEqual(one.data?.aiSystem.published);
+      }
+    });
+
+    it('and none of it when it selects none', async () => {
+      const res = await t.gql<{ searchAiSystems: { totalCount: number; edges: Array<{ node: { slug: string } }> } }>(
+        `query { searchAiSystems(query: "Übersetzung", first: 2) { totalCount edges { node { slug organisation { name } } } } }`,
+        {},
+        token,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.searchAiSystems.edges.length).toBe(2);
+    });
+  });
+
   describe('SQL statements per request', () => {
     const PAGE = `query($query: String) {
       searchAiSystems(query: $query, first: 50) {
@@ -620,6 +668,19 @@ describe('search highlights of entries published with markup in their texts', ()
     expect(highlights.name).toContain('<mark>Übersetzung</mark> &amp;');
     expect(highlights.shortDescription).toContain('<mark>Übersetzung</mark> von Bescheiden, wenn a &lt; b und c &gt; d in &quot;einfache&quot; Sprache');
     for (const html of Object.values(highlights)) expect(html).not.toMatch(/<(?!\/?mark>)/);
+  });
+
+  it('are kept for a query asked again and made anew when the entry changes', async () => {
+    const slug = await publish(t, team, { name: 'Gebührenrechner Übersetzung', shortDescription: 'Übersetzung von Gebührenbescheiden in einfache Sprache.' });
+    const first = await highlightsOf(slug, 'Übersetzung');
+    expect(first.shortDescription).toContain('<mark>Übersetzung</mark> von Gebührenbescheiden');
+    expect(await highlightsOf(slug, 'Übersetzung')).toEqual(first);
+    // An operator's fix in SQL changes the text: the catalogue generation moves on, the highlight follows.
+    await t.dataSource.query(
+      `UPDATE ai_system SET published = jsonb_set(published, '{shortDescription}', to_jsonb('Schnelle Übersetzung von Bescheiden.'::text)) WHERE slug = $1`,
+      [slug],
+    );
+    expect((await highlightsOf(slug, 'Übersetzung')).shortDescription).toContain('Schnelle <mark>Übersetzung</mark> von Bescheiden');
   });
 
   it('shows tag-like text of the entry escaped instead of dropping it (&lt;script&gt;)', async () => {

@@ -21,6 +21,8 @@ const FACET_CACHE_SIZE = 1000;
 const RANKED_CACHE_SIZE = 200;
 /** Query word lists whose vocabulary lookup (known compound parts, typo suggestion) is kept per api process. */
 const VOCABULARY_CACHE_SIZE = 1000;
+/** Pages of query results whose highlights are kept per api process (ts_headline is most of a kept page's cost). */
+const HEADLINE_CACHE_SIZE = 1000;
 
 interface PageRow extends EntryRow {
   score: number | null;
@@ -78,13 +80,15 @@ export class EntrySearchService {
   private readonly rankCache = new LruCache<RankedCandidates>(RANKED_CACHE_SIZE);
 
   private readonly vocabularyCache = new LruCache<Vocabulary>(VOCABULARY_CACHE_SIZE);
+  private readonly headlineCache = new LruCache<KeptHeadlines>(HEADLINE_CACHE_SIZE);
 
   /**
    * Statements: in the steady state (vocabulary, counts and ranking kept for the current catalogue generation) one,
    * the page, which reports the generation it read; the vocabulary and the counts are read only when nothing is
    * kept for the query or what is kept is of an older generation. At most four whatever happens.
    */
-  async search(args: SearchAiSystemsArgs, actor: Actor | null): Promise<AiSystemSearchResult> {
+  /** `publishedFields`: the fields of the hits' published content the query selects (null: all). */
+  async search(args: SearchAiSystemsArgs, actor: Actor | null, publishedFields: readonly string[] | null = null): Promise<AiSystemSearchResult> {
     const page = parsePageRequest(args);
     if (!page.forward) throw BadUserInput.field('last', 'search pages forward: use first and after');
     const words = queryWords(args.query);
@@ -92,11 +96,21 @@ export class EntrySearchService {
     if (order === AiSystemOrder.RELEVANCE && !words) throw BadUserInput.field('orderBy', 'RELEVANCE needs a query');
     const { keyKind } = orderSql[order];
     assertCursorFits(page, keyKind, 'uuid');
-    const viewer = actor?.organisationId ?? null;
+    const viewer = { organisationId: actor?.organisationId ?? null, publishedFields };
 
     let vocabulary = words ? await this.vocabulary(words, false) : null;
     let terms = searchTerms(words, vocabulary);
-    const readPage = () => this.page({ args, terms, order, page, viewer });
+    // A page of a kept ranking is read with a short statement; should the catalogue have moved on since (null), the
+    // vocabulary is looked up again if it was kept, and the page read with ranking.
+    const readPage = async (): Promise<PageRow[]> => {
+      const lean = await this.page({ args, terms, order, page, viewer, lean: true });
+      if (lean !== null) return lean;
+      if (words !== null && vocabulary?.kept === true) {
+        vocabulary = await this.vocabulary(words, true);
+        terms = searchTerms(words, vocabulary);
+      }
+      return (await this.page({ args, terms, order, page, viewer, lean: false })) ?? [];
+    };
     let rows: PageRow[];
     let facets: FacetCounts;
     if (vocabulary?.kept !== true && !this.facetCache.has(facetKey(terms.tsQuery, args))) {
@@ -111,7 +125,7 @@ export class EntrySearchService {
         const fresh = searchTerms(words, vocabulary);
         if (fresh.tsQuery !== terms.tsQuery) {
           terms = fresh;
-          rows = await readPage();
+          rows = (await this.page({ args, terms, order, page, viewer, lean: false })) ?? [];
         }
       }
       facets = await this.facets(terms.tsQuery, args, rows[0]?.generation);
@@ -180,8 +194,10 @@ export class EntrySearchService {
     terms: SearchTerms;
     order: AiSystemOrder;
     page: ReturnType<typeof parsePageRequest>;
-    viewer: string | null;
-  }): Promise<PageRow[]> {
+    viewer: Viewer;
+    /** Relevance: read a page of the kept ranking with a short statement, or null when the catalogue moved on since. */
+    lean: boolean;
+  }): Promise<PageRow[] | null> {
     const { args, terms, order, page, viewer } = p;
     const { key, descending } = orderSql[order];
     const strongTsQuery = terms.strong;
@@ -193,28 +209,42 @@ export class EntrySearchService {
     const from = q === null ? entries : `${entries}, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
     // Taken before anything but the query and the filters is in params: what the ranked candidates depend on.
     const rankKey = JSON.stringify([strongTsQuery, [...conditions.values()], params.values]);
-    const viewerParam = viewer === null ? null : params.add(viewer);
-    const approved = `${viewerParam === null ? 'false' : viewerApprovedSql(viewerParam)} AS "viewerApproved"`;
-    const columns = `${entryColumnsWithOwnDrafts(viewerParam)}, ${organisationColumns}`;
     const direction = descending ? 'DESC' : 'ASC';
     const limit = params.add(page.limit + 1);
-    const options = q === null ? '' : params.add(headlineOptions);
-    const headlines =
-      q === null
-        ? 'NULL AS "nameHeadline", NULL AS "shortHeadline"'
-        : `ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'name', '')`)}, q.q, ${options}) AS "nameHeadline",
-           ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'shortDescription', '')`)}, q.q, ${options}) AS "shortHeadline"`;
+    // Highlights depend on the query and the entry's published text only: kept per page and catalogue generation.
+    const pageKey = JSON.stringify([rankKey, order, page.cursor, page.limit]);
+    const keptHeadlines = q === null ? undefined : this.headlineCache.get(pageKey);
+    if (order === AiSystemOrder.RELEVANCE && p.lean && terms.tsQuery !== null) {
+      const kept = this.rankCache.get(rankKey);
+      const window = kept === undefined ? null : keptWindow(kept, page.cursor, page.limit + 1);
+      if (kept !== undefined && window !== null && window.ids.length > 0) {
+        const lean = new SqlParams();
+        const leanQ = lean.add(terms.tsQuery);
+        const rows: PageRow[] = await this.tx.manager.query(
+          `SELECT ${selectList(lean, viewer, leanQ, keptHeadlines)}, k.score, k.score AS "sortValue", (SELECT value FROM catalogue_generation)::text AS generation
+           FROM unnest(${lean.add(window.ids)}::uuid[], ${lean.add(window.scores)}::float8[]) WITH ORDINALITY AS k(id, score, n)
+           JOIN ai_system s ON s.id = k.id JOIN organisation o ON o.id = s.organisation_id,
+           (SELECT to_tsquery('german', ${leanQ}) || to_tsquery('english', ${leanQ}) AS q) q
+           ORDER BY k.n`,
+          lean.values,
+        );
+        if (rows[0]?.generation !== kept.generation) return null;
+        this.keepHeadlines(pageKey, keptHeadlines, rows);
+        return rows;
+      }
+    }
+    const selected = selectList(params, viewer, q, keptHeadlines);
     const where = `s.listed${match} AND ${whereAll(conditions)}`;
     let sql: string;
     if (order === AiSystemOrder.RELEVANCE) {
-      sql = this.relevancePageSql({ params, conditions, page, q, strongTsQuery, limit, columns, headlines, approved, rankKey });
+      sql = this.relevancePageSql({ params, conditions, page, q, strongTsQuery, limit, selected, rankKey });
     } else {
       const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';
       const after = page.cursor
         ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
         : '';
       sql = `
-        SELECT ${columns}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", ${headlines}, ${approved},
+        SELECT ${selected}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue",
                (SELECT value FROM catalogue_generation)::text AS generation
         FROM ${from} WHERE ${where}${after}
         ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
@@ -224,7 +254,23 @@ export class EntrySearchService {
     if (order === AiSystemOrder.RELEVANCE && ranked?.rankedIds && ranked.rankedScores) {
       this.rankCache.set(rankKey, { generation: ranked.generation, ids: ranked.rankedIds, scores: ranked.rankedScores });
     }
+    if (q !== null && ranked !== undefined) this.keepHeadlines(pageKey, keptHeadlines, rows);
     return rows;
+  }
+
+  /** Fills in the highlights the statement left out as kept, and keeps this page's for the generation it was read at. */
+  private keepHeadlines(pageKey: string, kept: KeptHeadlines | undefined, rows: PageRow[]): void {
+    const generation = rows[0]?.generation ?? '';
+    const byId = new Map<string, { name: string | null; short: string | null }>();
+    for (const row of rows) {
+      const known = kept?.generation === generation ? kept.byId.get(row.id) : undefined;
+      if (known !== undefined && row.nameHeadline === null && row.shortHeadline === null) {
+        row.nameHeadline = known.name;
+        row.shortHeadline = known.short;
+      }
+      byId.set(row.id, { name: row.nameHeadline, short: row.shortHeadline });
+    }
+    this.headlineCache.set(pageKey, { generation, byId });
   }
 
   /**
@@ -240,12 +286,10 @@ export class EntrySearchService {
     q: string | null;
     strongTsQuery: string | null;
     limit: string;
-    columns: string;
-    headlines: string;
-    approved: string;
+    selected: string;
     rankKey: string;
   }): string {
-    const { params, conditions, page, q, strongTsQuery, limit, columns, headlines, approved, rankKey } = p;
+    const { params, conditions, page, q, strongTsQuery, limit, selected, rankKey } = p;
     const kept = this.rankCache.get(rankKey);
     const window = kept === undefined ? { ids: [], scores: [] } : keptWindow(kept, page.cursor, page.limit + 1);
     const keptGeneration = params.add(kept?.generation ?? null);
@@ -273,7 +317,7 @@ export class EntrySearchService {
       ), top AS (
         SELECT c.id, c.score FROM c WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
       )
-      SELECT ${columns}, c.score, c.score AS "sortValue", ${headlines}, ${approved},
+      SELECT ${selected}, c.score, c.score AS "sortValue",
              (SELECT value FROM g)::text AS generation,
              CASE WHEN ${first} THEN (SELECT array_agg(f.id ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedIds",
              CASE WHEN ${first} THEN (SELECT array_agg(f.score ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedScores"
@@ -342,6 +386,19 @@ interface Vocabulary {
   generation: string;
 }
 
+/** Who reads the page and what of the hits' content they ask for. */
+interface Viewer {
+  organisationId: string | null;
+  /** Fields of the published content the query selects; null for all. */
+  publishedFields: readonly string[] | null;
+}
+
+interface KeptHeadlines {
+  /** The catalogue generation they were made at. */
+  generation: string;
+  byId: Map<string, { name: string | null; short: string | null }>;
+}
+
 interface SearchTerms {
   /** Every part of the entries. */
   tsQuery: string | null;
@@ -360,6 +417,29 @@ function facetKey(tsQuery: string | null, args: SearchAiSystemsArgs): string {
   if (tsQuery !== null) params.add(tsQuery);
   const conditions = filterConditions(args.filter, params);
   return JSON.stringify([tsQuery, [...conditions.keys()], params.values]);
+}
+
+/**
+ * A page's select list: the entry (drafts only of the viewer's own), its organisation (alias o), the highlights
+ * for query `q` (NULL for those kept: `kept` holds them, valid while the catalogue generation is still theirs),
+ * and whether the viewer holds an approved reuse request.
+ */
+function selectList(params: SqlParams, viewer: Viewer, q: string | null, kept: KeptHeadlines | undefined): string {
+  const viewerParam = viewer.organisationId === null ? null : params.add(viewer.organisationId);
+  const publishedKeys = viewer.publishedFields === null ? null : params.add([...viewer.publishedFields]);
+  const approved = `${viewerParam === null ? 'false' : viewerApprovedSql(viewerParam)} AS "viewerApproved"`;
+  let headlines = 'NULL AS "nameHeadline", NULL AS "shortHeadline"';
+  if (q !== null) {
+    const options = params.add(headlineOptions);
+    const known =
+      kept === undefined
+        ? 'false'
+        : `s.id = ANY(${params.add([...kept.byId.keys()])}::uuid[]) AND (SELECT value FROM catalogue_generation) = ${params.add(kept.generation)}::bigint`;
+    const headline = (field: string) =>
+      `CASE WHEN ${known} THEN NULL ELSE ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'${field}', '')`)}, q.q, ${options}) END`;
+    headlines = `${headline('name')} AS "nameHeadline", ${headline('shortDescription')} AS "shortHeadline"`;
+  }
+  return `${entryColumnsWithOwnDrafts(viewerParam, publishedKeys)}, ${organisationColumns}, ${headlines}, ${approved}`;
 }
 
 /** The owning organisation's columns, read with the page (alias o). */

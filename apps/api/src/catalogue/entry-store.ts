@@ -39,9 +39,14 @@ export const entryColumns = `
  * entryColumns for lists that show the working copy to the owning organisation only (search): the draft is read
  * for the viewer's own entries and NULL for all others, so a page does not carry 20 drafts nobody may see.
  */
-export function entryColumnsWithOwnDrafts(organisationParam: string | null): string {
+export function entryColumnsWithOwnDrafts(organisationParam: string | null, publishedKeysParam: string | null = null): string {
   const draft = organisationParam === null ? 'NULL::jsonb AS draft' : `CASE WHEN s.organisation_id = ${organisationParam}::uuid THEN s.draft END AS draft`;
-  return entryColumns.replace('s.draft,', `${draft},`);
+  // Only the keys a query asks for (and gatedDetails, which decides `gated`): a list does not carry every long text.
+  const published =
+    publishedKeysParam === null
+      ? 's.published'
+      : `(SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(s.published) e WHERE e.key = ANY(${publishedKeysParam}::text[]) OR e.key = 'gatedDetails') AS published`;
+  return entryColumns.replace('s.draft, s.published,', `${draft}, ${published},`);
 }
 
 /** SQL: whether organisation `$param` may see the gated details of entry `s` through a current approved request. */

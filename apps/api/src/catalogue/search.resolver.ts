@@ -1,5 +1,7 @@
-import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AllowAnonymousRead, BadUserInput, CurrentActor, type Actor } from '@app/common';
+import { fieldsSelectedInside } from '../graphql/selected-fields.js';
 import { CatalogueStatsService } from './catalogue-stats.service.js';
 import { CatalogueStats } from './catalogue-stats.type.js';
 import { EntrySearchService } from './entry-search.service.js';
@@ -19,8 +21,9 @@ export class SearchResolver {
 
   @Query(() => AiSystemSearchResult, { description: 'Full-text search over published entries with filters, facets, highlights and typo suggestions.' })
   @AllowAnonymousRead()
-  searchAiSystems(@Args() args: SearchAiSystemsArgs, @CurrentActor() actor: Actor | null): Promise<AiSystemSearchResult> {
-    return this.search.search(args, actor);
+  searchAiSystems(@Args() args: SearchAiSystemsArgs, @CurrentActor() actor: Actor | null, @Info() info: GraphQLResolveInfo): Promise<AiSystemSearchResult> {
+    // The hits' published content is read only as far as the query selects it.
+    return this.search.search(args, actor, fieldsSelectedInside(info, 'published'));
   }
 
   @Query(() => CatalogueStats, { description: 'Key figures of the published catalogue.' })
