@@ -11,6 +11,9 @@ export interface SearchResponse {
   errors?: unknown[];
 }
 
+/** Node.js flags for the app's process, as the Dockerfile and `npm start` give them (BENCH_APP_NODE_FLAGS overrides). */
+const APP_NODE_FLAGS = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** The application in its own process (bench/app-server.js), started and stopped by the load test. */
 export class AppProcess {
   private constructor(
@@ -37,7 +40,7 @@ export class AppProcess {
       },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: cpuProfileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`],
+      execArgv: [...APP_NODE_FLAGS, ...(cpuProfileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`])],
     });
     // Given-up requests make the app log errors; they go to a file, not into the result table.
     const log = createWriteStream(logFile);

@@ -43,6 +43,9 @@ describe('review workflow: request, decide, gated details, ratings', () => {
     const gatedQuery = `query($id: ID!) { aiSystem(id: $id) { published { gated gatedDetails { deploymentNotes } } usedBy { name } ratingSummary { count } } }`;
     const before = await as(colleague, gatedQuery, { id: system.globalId });
     expect(before.data?.aiSystem.published).toEqual({ gated: true, gatedDetails: null });
+    // Search shows the same (the newest entry is this one).
+    const newestQuery = `{ searchAiSystems(orderBy: NEWEST, first: 1) { nodes { slug published { gated gatedDetails { deploymentNotes } } } } }`;
+    expect((await as(colleague, newestQuery)).data?.searchAiSystems.nodes).toEqual([{ slug: system.slug, published: { gated: true, gatedDetails: null } }]);
 
     const requested = await as(requester, REQUEST, {
       input: { aiSystemId: system.globalId, purpose: 'Bürgeranfragen schneller beantworten', intendedUse: 'Pilot im Bürgerbüro', expectedUsers: 40, clientMutationId: 'erste-anfrage' },
@@ -63,6 +66,9 @@ describe('review workflow: request, decide, gated details, ratings', () => {
 
     const after = await as(colleague, gatedQuery, { id: system.globalId });
     expect(after.data?.aiSystem.published).toEqual({ gated: false, gatedDetails: { deploymentNotes: 'Helm-Chart intern' } });
+    expect((await as(colleague, newestQuery)).data?.searchAiSystems.nodes).toEqual([
+      { slug: system.slug, published: { gated: false, gatedDetails: { deploymentNotes: 'Helm-Chart intern' } } },
+    ]);
     expect(after.data?.aiSystem.usedBy).toEqual([{ name: 'Stadt Nachnutzung' }]);
 
     const rated = await as(requester, RATE, { input: { aiSystemId: system.globalId, stars: 4, title: 'Hilfreich', text: 'Läuft stabil.' } });

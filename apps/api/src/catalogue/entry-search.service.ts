@@ -3,7 +3,7 @@ import { assertCursorFits, BadUserInput, encodeCursor, LruCache, parsePageReques
 import { TransactionService, type OrganisationEntity } from '@app/data';
 import type { AiSystem } from './ai-system.type.js';
 import { EntryQueryService } from './entry-query.service.js';
-import { entryColumnsWithOwnDrafts, viewerApprovedSql, type EntryRow } from './entry-store.js';
+import { entryColumnsWithOwnDrafts, omittedContentKeys, viewerApprovedSql, type EntryRow } from './entry-store.js';
 import { compoundCandidates, splitCompound } from './german-compounds.js';
 import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
 import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FilterField } from './search-query.js';
@@ -426,7 +426,7 @@ function facetKey(tsQuery: string | null, args: SearchAiSystemsArgs): string {
  */
 function selectList(params: SqlParams, viewer: Viewer, q: string | null, kept: KeptHeadlines | undefined): string {
   const viewerParam = viewer.organisationId === null ? null : params.add(viewer.organisationId);
-  const publishedKeys = viewer.publishedFields === null ? null : params.add([...viewer.publishedFields]);
+  const omitted = viewer.publishedFields === null ? null : params.add(omittedContentKeys(viewer.publishedFields));
   const approved = `${viewerParam === null ? 'false' : viewerApprovedSql(viewerParam)} AS "viewerApproved"`;
   let headlines = 'NULL AS "nameHeadline", NULL AS "shortHeadline"';
   if (q !== null) {
@@ -439,7 +439,7 @@ function selectList(params: SqlParams, viewer: Viewer, q: string | null, kept: K
       `CASE WHEN ${known} THEN NULL ELSE ts_headline('german', ${htmlEscapedSql(`coalesce(s.published->>'${field}', '')`)}, q.q, ${options}) END`;
     headlines = `${headline('name')} AS "nameHeadline", ${headline('shortDescription')} AS "shortHeadline"`;
   }
-  return `${entryColumnsWithOwnDrafts(viewerParam, publishedKeys)}, ${organisationColumns}, ${headlines}, ${approved}`;
+  return `${entryColumnsWithOwnDrafts(viewerParam, omitted)}, ${organisationColumns}, ${headlines}, ${approved}`;
 }
 
 /** The owning organisation's columns, read with the page (alias o). */

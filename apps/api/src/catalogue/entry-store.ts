@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { EntryStatus, TransactionService } from '@app/data';
-import type { DraftContent } from './ai-system-content.rules.js';
+import { emptyDraft, type DraftContent } from './ai-system-content.rules.js';
+
+/** Every key of an entry's content. */
+const contentKeys = Object.keys(emptyDraft());
+
+/**
+ * The content keys to leave out when a query selects only `selected` of the content's fields; gatedDetails always
+ * stays (it decides `gated`).
+ */
+export function omittedContentKeys(selected: readonly string[]): string[] {
+  const kept = new Set([...selected, 'gatedDetails']);
+  return contentKeys.filter((key) => !kept.has(key));
+}
 
 /** One ai_system row as the catalogue services use it. */
 export interface EntryRow {
@@ -39,19 +51,19 @@ export const entryColumns = `
  * entryColumns for lists that show the working copy to the owning organisation only (search): the draft is read
  * for the viewer's own entries and NULL for all others, so a page does not carry 20 drafts nobody may see.
  */
-export function entryColumnsWithOwnDrafts(organisationParam: string | null, publishedKeysParam: string | null = null): string {
+export function entryColumnsWithOwnDrafts(organisationParam: string | null, omittedKeysParam: string | null = null): string {
   const draft = organisationParam === null ? 'NULL::jsonb AS draft' : `CASE WHEN s.organisation_id = ${organisationParam}::uuid THEN s.draft END AS draft`;
-  // Only the keys a query asks for (and gatedDetails, which decides `gated`): a list does not carry every long text.
-  const published =
-    publishedKeysParam === null
-      ? 's.published'
-      : `(SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(s.published) e WHERE e.key = ANY(${publishedKeysParam}::text[]) OR e.key = 'gatedDetails') AS published`;
+  // Without the keys a query does not ask for: a list does not carry every long text.
+  const published = omittedKeysParam === null ? 's.published' : `s.published - ${omittedKeysParam}::text[] AS published`;
   return entryColumns.replace('s.draft, s.published,', `${draft}, ${published},`);
 }
 
-/** SQL: whether organisation `$param` may see the gated details of entry `s` through a current approved request. */
+/**
+ * SQL: whether organisation `$param` may see the gated details of entry `s` through a current approved request.
+ * The organisation's approvals are read once per statement (an InitPlan), not once per row.
+ */
 export function viewerApprovedSql(organisationParam: string): string {
-  return `EXISTS (SELECT 1 FROM current_reuse_approval a WHERE a.ai_system_id = s.id AND a.organisation_id = ${organisationParam}::uuid)`;
+  return `s.id = ANY(ARRAY(SELECT a.ai_system_id FROM current_reuse_approval a WHERE a.organisation_id = ${organisationParam}::uuid))`;
 }
 
 export interface RevisionRow {
