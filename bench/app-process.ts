@@ -37,6 +37,9 @@ export class AppProcess {
         DATA_DIR: dataDir,
         OPERATOR_ORGANISATION: 'itzbund',
         BENCH_API_PROCESSES: String(processes),
+        // api replicas as deployed (docker-compose.yml): jobs run in apps/worker, not in the api; search needs no Redis.
+        WORKER: 'false',
+        LIVE_WITHOUT_REDIS: 'true',
       },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
