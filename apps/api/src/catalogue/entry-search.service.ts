@@ -67,7 +67,8 @@ const cursorValueSql: Record<AiSystemOrder, string> = {
 /**
  * searchAiSystems: full text over the published entries (German and English stems, compounds, prefixes),
  * filters, facets without their own filter, keyset pages, highlights and a typo suggestion — in at most
- * three SQL statements whatever the number of hits.
+ * four SQL statements whatever the number of hits, one when what is kept per catalogue generation is current
+ * (ADR 0005).
  */
 @Injectable()
 export class EntrySearchService {
