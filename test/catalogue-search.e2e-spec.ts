@@ -528,6 +528,14 @@ describe('searchAiSystems on the demo catalogue', () => {
       expect(res.errors).toBeUndefined();
       expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
     });
+
+    it('a query without hits asked again: the page and the vocabulary (an empty page cannot tell the generation)', async () => {
+      await statementsDuring(() => t.gql(PAGE, { query: 'Chatbto' }, token));
+      const { res, statements } = await statementsDuring(() => t.gql(PAGE, { query: 'Chatbto' }, token));
+      expect(res.errors).toBeUndefined();
+      expect((res.data as { searchAiSystems: { didYouMean: string } }).searchAiSystems.didYouMean).toBe('chatbot');
+      expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id'), expect.stringContaining('search_vocabulary')]);
+    });
   });
 
   describe('bad input: BAD_USER_INPUT naming the field, never a 500', () => {

@@ -129,7 +129,9 @@ export class EntrySearchService {
           rows = (await this.page({ args, terms, order, page, viewer, lean: false })) ?? [];
         }
       }
-      facets = await this.facets(terms.tsQuery, args, rows[0]?.generation);
+      // The current generation: the page's, or for an empty page the one the vocabulary was just read at.
+      const current = rows[0]?.generation ?? (vocabulary !== null && !vocabulary.kept ? vocabulary.generation : undefined);
+      facets = await this.facets(terms.tsQuery, args, current);
     }
 
     const hasMore = rows.length > page.limit;
