@@ -79,7 +79,6 @@ export class EntrySearchService {
 
   private readonly facetCache = new LruCache<FacetCounts>(FACET_CACHE_SIZE);
   private readonly rankCache = new LruCache<RankedCandidates>(RANKED_CACHE_SIZE);
-
   private readonly vocabularyCache = new LruCache<Vocabulary>(VOCABULARY_CACHE_SIZE);
   private readonly headlineCache = new LruCache<KeptHeadlines>(HEADLINE_CACHE_SIZE);
 
@@ -87,8 +86,8 @@ export class EntrySearchService {
    * Statements: in the steady state (vocabulary, counts and ranking kept for the current catalogue generation) one,
    * the page, which reports the generation it read; the vocabulary and the counts are read only when nothing is
    * kept for the query or what is kept is of an older generation. At most four whatever happens.
+   * `publishedFields`: the fields of the hits' published content the query selects (null: all).
    */
-  /** `publishedFields`: the fields of the hits' published content the query selects (null: all). */
   async search(args: SearchAiSystemsArgs, actor: Actor | null, publishedFields: readonly string[] | null = null): Promise<AiSystemSearchResult> {
     const page = parsePageRequest(args);
     if (!page.forward) throw BadUserInput.field('last', 'search pages forward: use first and after');
