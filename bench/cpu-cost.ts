@@ -1,14 +1,12 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { signLocalToken } from '@app/common';
-import { demoSubject, findDemoUser } from '@app/data';
 import { AppProcess, graphql } from './app-process.js';
 import { openBenchServer, repositoryRoot } from './bench-database.js';
 import { isEntryPoint, logLine, option, parseSize } from './cli.js';
 import { requireCatalogue } from './generate.js';
 import { scenarios, type SearchVariables } from './scenarios.js';
+import { searcherCredentials } from './search-load.js';
 
 /**
  * CPU time per searchAiSystems request, split into the app's process and PostgreSQL's processes: what decides
@@ -17,7 +15,6 @@ import { scenarios, type SearchVariables } from './scenarios.js';
  * requests, and divides the CPU time the processes used meanwhile (from /proc, Linux only) by the requests.
  */
 
-const SEARCHER = 'user@stadt-leipzig.example';
 const TICKS_PER_SECOND = 100;
 
 /**
@@ -59,14 +56,7 @@ if (isEntryPoint(import.meta.url)) {
   const concurrency = Number(option(args, 'concurrency', '4'));
   const only = option(args, 'only', '').split(',').filter(Boolean);
   const server = await openBenchServer(logLine);
-  const secret = randomBytes(32).toString('base64url');
-  const user = findDemoUser(SEARCHER);
-  if (user === undefined) throw new Error(`${SEARCHER} is not a demo user`);
-  const token = await signLocalToken(
-    new TextEncoder().encode(secret),
-    { subject: demoSubject(user.email), email: user.email, name: user.displayName, organisation: user.organisation, roles: user.roles },
-    { expiresIn: '12h' },
-  );
+  const { secret, token } = await searcherCredentials();
   try {
     const catalogue = await requireCatalogue(server, size);
     const out = resolve(repositoryRoot, '.bench-data', 'results');

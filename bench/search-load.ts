@@ -185,7 +185,8 @@ class SearchLoad {
   }
 }
 
-export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCatalogue, options: LoadOptions, log: (message: string) => void): Promise<LoadReport> {
+/** A fresh local-token secret for the app, and the searching user's token signed with it. */
+export async function searcherCredentials(): Promise<{ secret: string; token: string }> {
   const secret = randomBytes(32).toString('base64url');
   const user = findDemoUser(SEARCHER);
   if (user === undefined) throw new Error(`${SEARCHER} is not a demo user`);
@@ -194,6 +195,11 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
     { subject: demoSubject(user.email), email: user.email, name: user.displayName, organisation: user.organisation, roles: user.roles },
     { expiresIn: '12h' },
   );
+  return { secret, token };
+}
+
+export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCatalogue, options: LoadOptions, log: (message: string) => void): Promise<LoadReport> {
+  const { secret, token } = await searcherCredentials();
   const environment = await machineAndDatabase(catalogue.url);
   const code = codeVersion();
   const out = resolve(repositoryRoot, '.bench-data', 'results');
