@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppProcess, graphql } from './app-process.js';
 import { openBenchServer, repositoryRoot } from './bench-database.js';
@@ -60,6 +60,7 @@ if (isEntryPoint(import.meta.url)) {
   try {
     const catalogue = await requireCatalogue(server, size);
     const out = resolve(repositoryRoot, '.bench-data', 'results');
+    mkdirSync(out, { recursive: true });
     const app = await AppProcess.start(catalogue.url, secret, join(out, 'app-cpu.log'), args.includes('--cpu-prof') ? out : null);
     // Backends ("postgres: …") and the postmaster (…/bin/postgres), which collects the CPU time of ended backends and workers.
     const postgres = (pid: number, command: string) => pid !== app.pid && /(^|\/)postgres[\0:]/.test(command);

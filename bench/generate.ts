@@ -190,7 +190,7 @@ export async function requireCatalogue(server: BenchServer, size: number): Promi
   const url = server.urlFor(database);
   const meta = (await databaseExists(server.adminUrl, database)) ? await readMeta(url) : null;
   if (meta === null || meta.size !== size || meta.generator !== catalogueFingerprint()) {
-    throw new Error(`${database} holds no catalogue of this generator, schema and indexing: run node dist/bench/generate.js ${size}`);
+    throw new Error(`${database} holds no catalogue of this generator, schema and indexing: run node dist/bench/bench/generate.js ${size}`);
   }
   return { database, url, size, now: meta.now.getTime(), skipped: true, seconds: meta.seconds };
 }

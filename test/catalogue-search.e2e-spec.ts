@@ -429,6 +429,33 @@ describe('searchAiSystems on the demo catalogue', () => {
       expect([...slugsOf(named)].sort()).toEqual([...slugsOf(relevance)].sort());
     });
 
+    it.each([
+      ['NEWEST', undefined, 's.published_at DESC, s.id DESC'],
+      ['NAME', undefined, `lower(s.published->>'name'), s.id`],
+      ['RATING', undefined, 'coalesce(s.rating_average, 0) DESC, s.id DESC'],
+      ['NEWEST', 'Erkennung', 's.published_at DESC, s.id DESC'],
+    ])('%s with filters (query %s) pages through exactly the filtered entries, in order', async (orderBy, query, sqlOrder) => {
+      const filter: Filter = { governmentLevel: ['LAND', 'KOMMUNE'], language: ['de'] };
+      const matched = query === undefined ? null : slugsOf(await search(t, token, { query, first: 100 }));
+      const { where, params } = sqlWhere(filter, matched);
+      const rows: Array<{ slug: string }> = await t.dataSource.query(
+        `SELECT s.slug FROM ai_system s JOIN organisation o ON o.id = s.organisation_id WHERE ${where} ORDER BY ${sqlOrder}`,
+        params,
+      );
+      const expected = rows.map((row) => row.slug);
+      expect(expected.length).toBeGreaterThan(3);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 40; page++) {
+        const result = await search(t, token, { query, filter, orderBy, first: 3, after });
+        expect(result.totalCount).toBe(expected.length);
+        seen.push(...slugsOf(result));
+        if (!result.pageInfo.hasNextPage) break;
+        after = result.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(expected);
+    });
+
     it('RELEVANCE without a query is BAD_USER_INPUT on orderBy', async () => {
       expect(badInputFields(await t.gql(SEARCH, { first: 10, orderBy: 'RELEVANCE' }, token))).toEqual(['orderBy']);
     });
@@ -529,12 +556,22 @@ describe('searchAiSystems on the demo catalogue', () => {
       expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
     });
 
-    it('a query without hits asked again: the page and the vocabulary (an empty page cannot tell the generation)', async () => {
+    it('a query without hits asked again: the page only (an empty page still tells the generation)', async () => {
       await statementsDuring(() => t.gql(PAGE, { query: 'Chatbto' }, token));
       const { res, statements } = await statementsDuring(() => t.gql(PAGE, { query: 'Chatbto' }, token));
       expect(res.errors).toBeUndefined();
       expect((res.data as { searchAiSystems: { didYouMean: string } }).searchAiSystems.didYouMean).toBe('chatbot');
-      expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id'), expect.stringContaining('search_vocabulary')]);
+      expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
+    });
+
+    it('browsing with filters nothing matches, asked again: the page only', async () => {
+      const filtered = `query($filter: AiSystemFilter) { searchAiSystems(filter: $filter, first: 5) { totalCount edges { node { id } } facets { field values { value count } } } }`;
+      const filter = { aiTechnique: ['OCR'], language: ['zu'] };
+      await statementsDuring(() => t.gql(filtered, { filter }, token));
+      const { res, statements } = await statementsDuring(() => t.gql(filtered, { filter }, token));
+      expect(res.errors).toBeUndefined();
+      expect((res.data as { searchAiSystems: { totalCount: number } }).searchAiSystems.totalCount).toBe(0);
+      expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
     });
   });
 
@@ -782,6 +819,17 @@ describe('totals and facet counts kept between searches', () => {
     const typo = await search(t, token, { query: 'Quokkarechnerim' });
     expect({ total: typo.totalCount, didYouMean: typo.didYouMean }).toEqual({ total: 0, didYouMean: 'quokkarechnerin' });
     expect(slugsOf(await search(t, token, { query: typo.didYouMean }))).toEqual([slug]);
+  });
+
+  it('a query without hits, asked again, finds the entry published meanwhile (kept empty pages follow the catalogue)', async () => {
+    for (let asked = 0; asked < 2; asked++) expect((await search(t, token, { query: 'Wombatzählwerk' })).totalCount).toBe(0);
+    const browse: Variables = { filter: { language: ['kl'] }, first: 5 };
+    for (let asked = 0; asked < 2; asked++) expect((await search(t, token, browse)).totalCount).toBe(0);
+    const slug = await publish(t, team, { name: 'Wombatzählwerk', shortDescription: 'Zählt Wombats im Tierpark.', languages: ['de', 'kl'] });
+    const found = await expectMatchesSql({ query: 'Wombatzählwerk', first: 5 });
+    expect({ total: found.totalCount, slugs: slugsOf(found) }).toEqual({ total: 1, slugs: [slug] });
+    const browsed = await expectMatchesSql(browse);
+    expect({ total: browsed.totalCount, slugs: slugsOf(browsed) }).toEqual({ total: 1, slugs: [slug] });
   });
 
   it('relevance pages cut from the kept ranking are the pages of one ranking, in order, each hit once', async () => {

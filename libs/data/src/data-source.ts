@@ -12,6 +12,7 @@ import { CreateNotifications1763900600000 } from './migrations/1763900600000-cre
 import { CreateEmailDeliveries1763900700000 } from './migrations/1763900700000-create-email-deliveries.js';
 import { CreateWebhooks1763900800000 } from './migrations/1763900800000-create-webhooks.js';
 import { AddWebhookDeliveryClaim1763900900000 } from './migrations/1763900900000-add-webhook-delivery-claim.js';
+import { CoverFiltersInOrderIndexes1763901000000 } from './migrations/1763901000000-cover-filters-in-order-indexes.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
@@ -28,6 +29,7 @@ export const migrations = [
   CreateEmailDeliveries1763900700000,
   CreateWebhooks1763900800000,
   AddWebhookDeliveryClaim1763900900000,
+  CoverFiltersInOrderIndexes1763901000000,
 ];
 
 export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {

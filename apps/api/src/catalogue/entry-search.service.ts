@@ -26,8 +26,6 @@ const HEADLINE_CACHE_SIZE = 1000;
 
 interface PageRow extends EntryRow {
   score: number | null;
-  /** The catalogue generation the page was read at (what kept vocabulary and counts are checked against). */
-  generation: string;
   /** The owning organisation, read with the page so the hits need no statement of their own for it. */
   organisationName: string;
   organisationSlug: string;
@@ -40,6 +38,20 @@ interface PageRow extends EntryRow {
   sortValue: string | number;
   nameHeadline: string | null;
   shortHeadline: string | null;
+}
+
+/** A page and the catalogue generation it was read at (what kept vocabulary, counts and ranking are checked against). */
+interface PageRead {
+  rows: PageRow[];
+  generation: string;
+}
+
+interface PageRequest {
+  args: SearchAiSystemsArgs;
+  terms: SearchTerms;
+  order: AiSystemOrder;
+  page: ReturnType<typeof parsePageRequest>;
+  viewer: Viewer;
 }
 
 const orderSql: Record<AiSystemOrder, { key: string; keyKind: 'float' | 'timestamp' | 'text'; descending: boolean }> = {
@@ -100,39 +112,39 @@ export class EntrySearchService {
 
     let vocabulary = words ? await this.vocabulary(words, false) : null;
     let terms = searchTerms(words, vocabulary);
-    // A page of a kept ranking is read with a short statement; should the catalogue have moved on since (null), the
+    const request = (): PageRequest => ({ args, terms, order, page, viewer });
+    // A page of a kept ranking is read with a short statement; should the catalogue have moved on since (stale), the
     // vocabulary is looked up again if it was kept, and the page read with ranking.
-    const readPage = async (): Promise<PageRow[]> => {
-      const lean = await this.page({ args, terms, order, page, viewer, lean: true });
-      if (lean !== null) return lean;
+    const readPage = async (): Promise<PageRead> => {
+      const kept = await this.keptRankingPage(request());
+      if (kept !== 'stale') return kept ?? this.page(request());
       if (words !== null && vocabulary?.kept === true) {
         vocabulary = await this.vocabulary(words, true);
         terms = searchTerms(words, vocabulary);
       }
-      return (await this.page({ args, terms, order, page, viewer, lean: false })) ?? [];
+      return this.page(request());
     };
-    let rows: PageRow[];
+    let read: PageRead;
     let facets: FacetCounts;
     if (vocabulary?.kept !== true && !this.facetCache.has(facetKey(terms.tsQuery, args))) {
       // Nothing kept for this query: count while the page is read.
-      [rows, facets] = await Promise.all([readPage(), this.facets(terms.tsQuery, args, undefined)]);
+      [read, facets] = await Promise.all([readPage(), this.facets(terms.tsQuery, args, undefined)]);
     } else {
-      rows = await readPage();
-      if (words !== null && vocabulary?.kept === true && rows[0]?.generation !== vocabulary.generation) {
-        // The catalogue changed since the vocabulary was kept (or the page is empty and cannot tell): look again,
-        // and read the page again should the query now be another.
+      read = await readPage();
+      if (words !== null && vocabulary?.kept === true && read.generation !== vocabulary.generation) {
+        // The catalogue changed since the vocabulary was kept: look again, and read the page again should the
+        // query now be another.
         vocabulary = await this.vocabulary(words, true);
         const fresh = searchTerms(words, vocabulary);
         if (fresh.tsQuery !== terms.tsQuery) {
           terms = fresh;
-          rows = (await this.page({ args, terms, order, page, viewer, lean: false })) ?? [];
+          read = await this.page(request());
         }
       }
-      // The current generation: the page's, or for an empty page the one the vocabulary was just read at.
-      const current = rows[0]?.generation ?? (vocabulary !== null && !vocabulary.kept ? vocabulary.generation : undefined);
-      facets = await this.facets(terms.tsQuery, args, current);
+      facets = await this.facets(terms.tsQuery, args, read.generation);
     }
 
+    const rows = read.rows;
     const hasMore = rows.length > page.limit;
     const pageRows = rows.slice(0, page.limit);
     const operator = { organisationId: null };
@@ -191,15 +203,51 @@ export class EntrySearchService {
     return { ...vocabulary, kept: false };
   }
 
-  private async page(p: {
-    args: SearchAiSystemsArgs;
-    terms: SearchTerms;
-    order: AiSystemOrder;
-    page: ReturnType<typeof parsePageRequest>;
-    viewer: Viewer;
-    /** Relevance: read a page of the kept ranking with a short statement, or null when the catalogue moved on since. */
-    lean: boolean;
-  }): Promise<PageRow[] | null> {
+  /**
+   * Relevance: a page of the ranking kept for the query with a short statement (the kept ids and scores, no
+   * ranking); 'stale' when the catalogue moved on since the ranking was kept, undefined when none is kept.
+   */
+  private async keptRankingPage(p: PageRequest): Promise<PageRead | 'stale' | undefined> {
+    const { args, terms, order, page, viewer } = p;
+    if (order !== AiSystemOrder.RELEVANCE || terms.tsQuery === null) return undefined;
+    const rankKey = rankKeyOf(terms, args);
+    const kept = this.rankCache.get(rankKey);
+    if (kept === undefined) return undefined;
+    const window = keptWindow(kept, page.cursor, page.limit + 1);
+    const pageKey = pageKeyOf(rankKey, order, page);
+    const keptHeadlines = this.headlineCache.get(pageKey);
+    const params = new SqlParams();
+    const q = params.add(terms.tsQuery);
+    const read = await this.readWithGeneration(
+      `SELECT ${selectList(params, viewer, q, keptHeadlines)}, k.score, k.score AS "sortValue", k.n AS "pageOrder"
+       FROM unnest(${params.add(window.ids)}::uuid[], ${params.add(window.scores)}::float8[]) WITH ORDINALITY AS k(id, score, n)
+       JOIN ai_system s ON s.id = k.id JOIN organisation o ON o.id = s.organisation_id,
+       (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`,
+      params.values,
+    );
+    if (read.generation !== kept.generation) return 'stale';
+    this.keepHeadlines(pageKey, keptHeadlines, read);
+    return read;
+  }
+
+  /**
+   * Runs a page statement whose rows carry their place in "pageOrder" so that it answers with the catalogue
+   * generation also when the page is empty (one row of the generation only then): kept vocabulary, counts and
+   * ranking are checked against it however many hits.
+   */
+  private async readWithGeneration(pageSql: string, params: unknown[]): Promise<PageRead> {
+    const rows: Array<PageRow & { generation: string }> = await this.tx.manager.query(
+      `WITH page AS MATERIALIZED (${pageSql})
+       SELECT p.*, g.value::text AS generation FROM catalogue_generation g LEFT JOIN page p ON true ORDER BY p."pageOrder"`,
+      params,
+    );
+    const [first] = rows;
+    // An empty page is the one row of the generation alone.
+    const empty = first === undefined || (first.id as string | null) === null;
+    return { rows: empty ? [] : rows, generation: first?.generation ?? '' };
+  }
+
+  private async page(p: PageRequest): Promise<PageRead> {
     const { args, terms, order, page, viewer } = p;
     const { key, descending } = orderSql[order];
     const strongTsQuery = terms.strong;
@@ -207,34 +255,13 @@ export class EntrySearchService {
     const q = terms.tsQuery === null ? null : params.add(terms.tsQuery);
     const conditions = filterConditions(args.filter, params);
     const match = q === null ? '' : ' AND s.search_vector @@ q.q';
-    const entries = 'ai_system s JOIN organisation o ON o.id = s.organisation_id';
-    const from = q === null ? entries : `${entries}, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
-    // Taken before anything but the query and the filters is in params: what the ranked candidates depend on.
-    const rankKey = JSON.stringify([strongTsQuery, [...conditions.values()], params.values]);
+    const withQuery = q === null ? '' : `, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
+    const rankKey = rankKeyOf(terms, args);
     const direction = descending ? 'DESC' : 'ASC';
     const limit = params.add(page.limit + 1);
     // Highlights depend on the query and the entry's published text only: kept per page and catalogue generation.
-    const pageKey = JSON.stringify([rankKey, order, page.cursor, page.limit]);
+    const pageKey = pageKeyOf(rankKey, order, page);
     const keptHeadlines = q === null ? undefined : this.headlineCache.get(pageKey);
-    if (order === AiSystemOrder.RELEVANCE && p.lean && terms.tsQuery !== null) {
-      const kept = this.rankCache.get(rankKey);
-      const window = kept === undefined ? null : keptWindow(kept, page.cursor, page.limit + 1);
-      if (kept !== undefined && window !== null && window.ids.length > 0) {
-        const lean = new SqlParams();
-        const leanQ = lean.add(terms.tsQuery);
-        const rows: PageRow[] = await this.tx.manager.query(
-          `SELECT ${selectList(lean, viewer, leanQ, keptHeadlines)}, k.score, k.score AS "sortValue", (SELECT value FROM catalogue_generation)::text AS generation
-           FROM unnest(${lean.add(window.ids)}::uuid[], ${lean.add(window.scores)}::float8[]) WITH ORDINALITY AS k(id, score, n)
-           JOIN ai_system s ON s.id = k.id JOIN organisation o ON o.id = s.organisation_id,
-           (SELECT to_tsquery('german', ${leanQ}) || to_tsquery('english', ${leanQ}) AS q) q
-           ORDER BY k.n`,
-          lean.values,
-        );
-        if (rows[0]?.generation !== kept.generation) return null;
-        this.keepHeadlines(pageKey, keptHeadlines, rows);
-        return rows;
-      }
-    }
     const selected = selectList(params, viewer, q, keptHeadlines);
     const where = `s.listed${match} AND ${whereAll(conditions)}`;
     let sql: string;
@@ -245,24 +272,35 @@ export class EntrySearchService {
       const after = page.cursor
         ? ` AND (${key}, s.id) ${descending ? '<' : '>'} (${params.add(page.cursor.v)}${cursorCast[order]}, ${params.add(page.cursor.i)}::uuid)`
         : '';
-      sql = `
-        SELECT ${selected}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue",
-               (SELECT value FROM catalogue_generation)::text AS generation
-        FROM ${from} WHERE ${where}${after}
-        ORDER BY ${key} ${direction}, s.id ${direction} LIMIT ${limit}`;
+      const orderBy = `ORDER BY ${key} ${direction}, s.id ${direction}`;
+      const columns = `${selected}, ${score} AS score, ${cursorValueSql[order]} AS "sortValue", row_number() OVER (${orderBy}) AS "pageOrder"`;
+      if (conditions.size === 0) {
+        sql = `SELECT ${columns} FROM ai_system s JOIN organisation o ON o.id = s.organisation_id${withQuery} WHERE ${where}${after} ${orderBy} LIMIT ${limit}`;
+      } else {
+        // With filters the page's ids come first, from the order's covering index alone (it holds every filter
+        // column): a filter few entries pass otherwise reads thousands of wide rows to find a page.
+        sql = `
+          SELECT ${columns}
+          FROM (SELECT s.id FROM ai_system s${withQuery} WHERE ${where}${after} ${orderBy} LIMIT ${limit}) page
+          JOIN ai_system s ON s.id = page.id JOIN organisation o ON o.id = s.organisation_id${withQuery}`;
+      }
     }
-    const rows: PageRow[] = await this.tx.manager.query(sql, params.values);
-    const ranked = rows[0];
-    if (order === AiSystemOrder.RELEVANCE && ranked?.rankedIds && ranked.rankedScores) {
-      this.rankCache.set(rankKey, { generation: ranked.generation, ids: ranked.rankedIds, scores: ranked.rankedScores });
+    const read = await this.readWithGeneration(sql, params.values);
+    const ranked = read.rows[0];
+    if (order === AiSystemOrder.RELEVANCE) {
+      if (ranked?.rankedIds && ranked.rankedScores) {
+        this.rankCache.set(rankKey, { generation: read.generation, ids: ranked.rankedIds, scores: ranked.rankedScores });
+      } else if (ranked === undefined && page.cursor === null) {
+        // Nothing matches (a typo): kept as an empty ranking, so asking again reads the short statement.
+        this.rankCache.set(rankKey, { generation: read.generation, ids: [], scores: [] });
+      }
     }
-    if (q !== null && ranked !== undefined) this.keepHeadlines(pageKey, keptHeadlines, rows);
-    return rows;
+    if (q !== null && ranked !== undefined) this.keepHeadlines(pageKey, keptHeadlines, read);
+    return read;
   }
 
   /** Fills in the highlights the statement left out as kept, and keeps this page's for the generation it was read at. */
-  private keepHeadlines(pageKey: string, kept: KeptHeadlines | undefined, rows: PageRow[]): void {
-    const generation = rows[0]?.generation ?? '';
+  private keepHeadlines(pageKey: string, kept: KeptHeadlines | undefined, { rows, generation }: PageRead): void {
     const byId = new Map<string, { name: string | null; short: string | null }>();
     for (const row of rows) {
       const known = kept?.generation === generation ? kept.byId.get(row.id) : undefined;
@@ -299,7 +337,8 @@ export class EntrySearchService {
     const strong = params.add(strongTsQuery);
     const filters = whereAll(conditions);
     const after = page.cursor ? ` AND (c.score, c.id) < (${params.add(page.cursor.v)}::float8, ${params.add(page.cursor.i)}::uuid)` : '';
-    const first = 'row_number() OVER (ORDER BY c.score DESC, c.id DESC) = 1';
+    const pageOrder = 'row_number() OVER (ORDER BY c.score DESC, c.id DESC)';
+    const first = `${pageOrder} = 1`;
     return `
       WITH g AS (SELECT value FROM catalogue_generation), q AS (
         SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q,
@@ -319,8 +358,7 @@ export class EntrySearchService {
       ), top AS (
         SELECT c.id, c.score FROM c WHERE true${after} ORDER BY c.score DESC, c.id DESC LIMIT ${limit}
       )
-      SELECT ${selected}, c.score, c.score AS "sortValue",
-             (SELECT value FROM g)::text AS generation,
+      SELECT ${selected}, c.score, c.score AS "sortValue", ${pageOrder} AS "pageOrder",
              CASE WHEN ${first} THEN (SELECT array_agg(f.id ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedIds",
              CASE WHEN ${first} THEN (SELECT array_agg(f.score ORDER BY f.score DESC, f.id DESC) FROM fresh f) END AS "rankedScores"
       FROM top c JOIN ai_system s ON s.id = c.id JOIN organisation o ON o.id = s.organisation_id, q
@@ -411,6 +449,19 @@ interface SearchTerms {
 function searchTerms(words: string[] | null, vocabulary: Vocabulary | null): SearchTerms {
   if (words === null || vocabulary === null) return { tsQuery: null, strong: null };
   return { tsQuery: tsQueryText(words, vocabulary.splits), strong: tsQueryText(words, vocabulary.splits, 'AB') };
+}
+
+/** What a ranking depends on: the query (all of it and its strong part) and the filters. */
+function rankKeyOf(terms: SearchTerms, args: SearchAiSystemsArgs): string {
+  const params = new SqlParams();
+  if (terms.tsQuery !== null) params.add(terms.tsQuery);
+  const conditions = filterConditions(args.filter, params);
+  return JSON.stringify([terms.strong, [...conditions.values()], params.values]);
+}
+
+/** What a page's highlights depend on: its ranking's key, the order and where the page starts and ends. */
+function pageKeyOf(rankKey: string, order: AiSystemOrder, page: ReturnType<typeof parsePageRequest>): string {
+  return JSON.stringify([rankKey, order, page.cursor, page.limit]);
 }
 
 /** What facet counts depend on: the query and the filters. */
