@@ -19,6 +19,8 @@ import { createApp } from '../apps/api/src/create-app.js';
 export interface CapturedStatement {
   sql: string;
   params: unknown[];
+  /** The name the app prepared it under (TransactionService.queryPrepared), else null. */
+  preparedAs: string | null;
   startedAt: number;
   endedAt: number;
 }
@@ -37,7 +39,9 @@ class StatementRecorder implements EntitySubscriberInterface {
   beforeQuery(event: BeforeQueryEvent): void {
     // The app passes positional parameters only (PostgresQueryRunner refuses named ones).
     const params: unknown[] = Array.isArray(event.parameters) ? event.parameters : [];
-    const statement = { sql: event.query, params, startedAt: performance.now(), endedAt: Number.NaN };
+    const prepared: unknown = (event.queryRunner.data as { preparedStatement?: unknown } | undefined)?.preparedStatement;
+    const preparedAs = typeof prepared === 'string' ? prepared : null;
+    const statement = { sql: event.query, params, preparedAs, startedAt: performance.now(), endedAt: Number.NaN };
     this.statements.push(statement);
     this.open.set(event.queryRunner, statement);
   }

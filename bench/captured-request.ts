@@ -93,6 +93,8 @@ export class CapturedRequest {
   run(pool: pg.Pool, index: number): Promise<unknown> {
     const statement = this.statements[index];
     if (statement === undefined) throw new Error(`no statement ${index}`);
+    // Prepared where the app prepared it, so the database does the same work for both sides.
+    if (statement.preparedAs !== null) return pool.query({ name: statement.preparedAs, text: statement.sql, values: statement.params });
     return pool.query(statement.sql, statement.params);
   }
 

@@ -40,6 +40,8 @@ export interface LoadReport {
   processes: number;
   seconds: number;
   warmupSeconds: number;
+  /** The whole query mix sent before the first scenario (JIT, caches), the kept results then made stale. */
+  appWarmupSeconds: number;
   graceSeconds: number;
   environment: {
     cpus: number;
@@ -114,7 +116,8 @@ export function markdownReport(report: LoadReport): string {
       .join(', ')} · sizes: ${Object.entries(env.postgres.sizes)
       .map(([name, value]) => `${name} ${value}`)
       .join(', ')}`,
-    `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms; GraphQL = POST /graphql through the app ` +
+    `The app warmed up first with the scenarios' first pages for ${report.appWarmupSeconds} s in all at half the rate (the catalogue generation moved on after it, so the first request of each scenario is still cold). ` +
+      `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms; GraphQL = POST /graphql through the app ` +
       `(${report.processes === 1 ? 'one api process' : `${report.processes} api processes sharing the port, as replicas behind a load balancer`}), ` +
       `SQL = the same request's statements replayed with pg (pool of 10, parallel where the app ran them in parallel). ` +
       `"alone": median of ${SEQUENTIAL_TIMED} requests sent one at a time (fewer if that takes over 30 s). Lost: not sent (200 in flight already), timed out (10 s), failed, or ` +

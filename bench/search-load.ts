@@ -21,6 +21,8 @@ export interface LoadOptions {
   rate: number;
   seconds: number;
   warmupSeconds: number;
+  /** Seconds of the whole query mix sent before the first scenario, so that none is measured on a cold app. */
+  appWarmupSeconds: number;
   /** Only the scenarios with these keys (all when empty). */
   only: string[];
   /** Run the app with --cpu-prof (its profile lands next to the results; latencies then include the profiler's cost). */
@@ -79,6 +81,31 @@ class SearchLoad {
     return graphql(this.app.port, this.token, variables);
   }
 
+  /**
+   * Sends each scenario's first page for its share of `appWarmupSeconds` at half the rate (JIT compilation, the
+   * connection pools, PostgreSQL's and the OS's caches), then moves the catalogue generation on, so that what the
+   * app kept is stale and each scenario's first request is still measured cold.
+   */
+  async warmUp(chosen: Scenario[]): Promise<void> {
+    const { rate, appWarmupSeconds } = this.options;
+    const seconds = Math.max(1, Math.round(appWarmupSeconds / Math.max(1, chosen.length)));
+    this.log(`app warm-up: ${chosen.length} scenarios, ${seconds} s each at ${Math.round(rate / 2)} req/s`);
+    for (const scenario of chosen) {
+      await httpAtFixedRate(this.httpRequest(scenario.variables), Math.round(rate / 2), seconds, { graceSeconds: GRACE_SECONDS });
+    }
+    await this.pool.query(`UPDATE catalogue_generation SET value = value + 1`);
+    await settle(this.url, [APP_NAME, SQL_NAME], this.log);
+  }
+
+  private httpRequest(variables: SearchVariables) {
+    return {
+      url: `http://127.0.0.1:${this.app.port}/graphql`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ query: SEARCH_DOCUMENT, variables }),
+      isSuccess: (text: string) => text.startsWith('{"data":{"searchAiSystems":'),
+    };
+  }
+
   /** Follows endCursor to the scenario's page, then records the SQL of that request. */
   async prepare(scenario: Scenario): Promise<Prepared> {
     let variables = scenario.variables;
@@ -107,12 +134,7 @@ class SearchLoad {
 
     const graphqlAlone = await alone(() => this.search(variables));
     this.log(`${scenario.key}: ${result.totalCount} hits, ${request.statements.length} statements, ${graphqlAlone.toFixed(1)} ms alone; GraphQL at ${rate} req/s`);
-    const http = {
-      url: `http://127.0.0.1:${this.app.port}/graphql`,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-      body: JSON.stringify({ query: SEARCH_DOCUMENT, variables }),
-      isSuccess: (text: string) => text.startsWith('{"data":{"searchAiSystems":'),
-    };
+    const http = this.httpRequest(variables);
     await httpAtFixedRate(http, rate, warmupSeconds, limits);
     await settled();
     const graphqlAtRate = await httpAtFixedRate(http, rate, seconds, limits);
@@ -215,6 +237,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
   try {
     const chosen = scenarios().filter((scenario) => options.only.length === 0 || options.only.includes(scenario.key));
     const prepared = new Map<string, Prepared>();
+    await load.warmUp(chosen);
     for (const scenario of chosen) {
       const ready = await load.prepare(scenario);
       prepared.set(scenario.key, ready);
@@ -237,6 +260,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
     processes: options.processes,
     seconds: options.seconds,
     warmupSeconds: options.warmupSeconds,
+    appWarmupSeconds: options.appWarmupSeconds,
     graceSeconds: GRACE_SECONDS,
     environment,
     code,
@@ -260,6 +284,7 @@ export function loadOptions(args: string[]): LoadOptions {
     rate: Math.round(number('rate', 200)),
     seconds: Math.round(number('duration', 20)),
     warmupSeconds: Math.round(number('warmup', 3)),
+    appWarmupSeconds: Math.round(number('app-warmup', 30)),
     only: only === '' ? [] : only.split(','),
     cpuProfile: args.includes('--cpu-prof'),
     processes: Math.round(number('processes', DEFAULT_PROCESSES)),

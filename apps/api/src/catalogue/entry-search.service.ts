@@ -224,6 +224,7 @@ export class EntrySearchService {
        JOIN ai_system s ON s.id = k.id JOIN organisation o ON o.id = s.organisation_id,
        (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`,
       params.values,
+      true,
     );
     if (read.generation !== kept.generation) return 'stale';
     this.keepHeadlines(pageKey, keptHeadlines, read);
@@ -233,14 +234,13 @@ export class EntrySearchService {
   /**
    * Runs a page statement whose rows carry their place in "pageOrder" so that it answers with the catalogue
    * generation also when the page is empty (one row of the generation only then): kept vocabulary, counts and
-   * ranking are checked against it however many hits.
+   * ranking are checked against it however many hits. `prepared`: the statement's plan does not hinge on its
+   * parameters (a kept ranking's ids, browsing without query or filters), so each connection prepares it once.
    */
-  private async readWithGeneration(pageSql: string, params: unknown[]): Promise<PageRead> {
-    const rows: Array<PageRow & { generation: string }> = await this.tx.manager.query(
-      `WITH page AS MATERIALIZED (${pageSql})
-       SELECT p.*, g.value::text AS generation FROM catalogue_generation g LEFT JOIN page p ON true ORDER BY p."pageOrder"`,
-      params,
-    );
+  private async readWithGeneration(pageSql: string, params: unknown[], prepared: boolean): Promise<PageRead> {
+    const sql = `WITH page AS MATERIALIZED (${pageSql})
+       SELECT p.*, g.value::text AS generation FROM catalogue_generation g LEFT JOIN page p ON true ORDER BY p."pageOrder"`;
+    const rows: Array<PageRow & { generation: string }> = prepared ? await this.tx.queryPrepared(sql, params) : await this.tx.manager.query(sql, params);
     const [first] = rows;
     // An empty page is the one row of the generation alone.
     const empty = first === undefined || (first.id as string | null) === null;
@@ -285,7 +285,8 @@ export class EntrySearchService {
           JOIN ai_system s ON s.id = page.id JOIN organisation o ON o.id = s.organisation_id${withQuery}`;
       }
     }
-    const read = await this.readWithGeneration(sql, params.values);
+    // Browsing without filters walks the order's index whatever the parameters: prepared once per connection.
+    const read = await this.readWithGeneration(sql, params.values, order !== AiSystemOrder.RELEVANCE && q === null && conditions.size === 0);
     const ranked = read.rows[0];
     if (order === AiSystemOrder.RELEVANCE) {
       if (ranked?.rankedIds && ranked.rankedScores) {
