@@ -564,6 +564,44 @@ describe('searchAiSystems on the demo catalogue', () => {
       expect(statements).toEqual([expect.stringContaining('JOIN organisation o ON o.id = s.organisation_id')]);
     });
 
+    it('identical searches arriving while the first one still ranks and counts wait for it instead of ranking and counting again', async () => {
+      const query = 'Sprache Erkennung';
+      const logger = t.dataSource.logger;
+      const original = logger.logQuery;
+      const seen: Array<{ sql: string; params: unknown[] }> = [];
+      logger.logQuery = (sql, parameters, queryRunner) => {
+        seen.push({ sql, params: Array.isArray(parameters) ? parameters : [] });
+        return original.call(logger, sql, parameters, queryRunner);
+      };
+      // Entries locked: every search gets past its vocabulary lookup and then waits for the first one's statements.
+      const lock = t.dataSource.createQueryRunner();
+      await lock.connect();
+      await lock.startTransaction();
+      try {
+        await lock.query(`LOCK TABLE ai_system IN ACCESS EXCLUSIVE MODE`);
+        const searches = Array.from({ length: 6 }, () => t.gql<{ searchAiSystems: SearchResult }>(PAGE, { query }, token));
+        const vocabularyLookups = () => seen.filter((statement) => statement.sql.includes('search_vocabulary')).length;
+        for (let waited = 0; vocabularyLookups() < 6 && waited < 100; waited++) await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await lock.commitTransaction();
+        const answers = await Promise.all(searches);
+        for (const answer of answers) expect(answer.errors).toBeUndefined();
+        expect(new Set(answers.map((answer) => JSON.stringify(answer.data))).size).toBe(1);
+        expect(answers[0]?.data?.searchAiSystems.totalCount).toBeGreaterThan(0);
+        const counted = seen.filter((statement) => statement.sql.includes(`'__total'`));
+        // A relevance statement ranks when it is given no kept generation (IS DISTINCT FROM NULL).
+        const ranked = seen.filter(({ sql, params }) => {
+          const kept = /IS DISTINCT FROM \$(\d+)::bigint/.exec(sql);
+          return sql.includes('fresh AS MATERIALIZED') && kept !== null && params[Number(kept[1]) - 1] === null;
+        });
+        expect({ counted: counted.length, ranked: ranked.length }).toEqual({ counted: 1, ranked: 1 });
+      } finally {
+        if (lock.isTransactionActive) await lock.rollbackTransaction();
+        await lock.release();
+        logger.logQuery = original;
+      }
+    });
+
     it('browsing with filters nothing matches, asked again: the page only', async () => {
       const filtered = `query($filter: AiSystemFilter) { searchAiSystems(filter: $filter, first: 5) { totalCount edges { node { id } } facets { field values { value count } } } }`;
       const filter = { aiTechnique: ['OCR'], language: ['zu'] };

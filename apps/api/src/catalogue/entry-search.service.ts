@@ -93,6 +93,12 @@ export class EntrySearchService {
   private readonly rankCache = new LruCache<RankedCandidates>(RANKED_CACHE_SIZE);
   private readonly vocabularyCache = new LruCache<Vocabulary>(VOCABULARY_CACHE_SIZE);
   private readonly headlineCache = new LruCache<KeptHeadlines>(HEADLINE_CACHE_SIZE);
+  /**
+   * Counts and rankings being computed, per key: identical searches arriving meanwhile wait for them instead of
+   * computing the same again (after a catalogue change every popular query is cold at once).
+   */
+  private readonly facetsInFlight = new Map<string, Promise<FacetCounts>>();
+  private readonly rankingInFlight = new Map<string, Promise<PageRead>>();
 
   /**
    * Statements: in the steady state (vocabulary, counts and ranking kept for the current catalogue generation) one,
@@ -127,8 +133,9 @@ export class EntrySearchService {
     let read: PageRead;
     let facets: FacetCounts;
     if (vocabulary?.kept !== true && !this.facetCache.has(facetKey(terms.tsQuery, args))) {
-      // Nothing kept for this query: count while the page is read.
-      [read, facets] = await Promise.all([readPage(), this.facets(terms.tsQuery, args, undefined)]);
+      // Nothing kept for this query: count while the page is read, then make sure both saw the same catalogue.
+      [read, facets] = await Promise.all([this.page(request()), this.facets(terms.tsQuery, args, undefined)]);
+      if (facets.generation !== read.generation) facets = await this.facets(terms.tsQuery, args, read.generation);
     } else {
       read = await readPage();
       if (words !== null && vocabulary?.kept === true && read.generation !== vocabulary.generation) {
@@ -265,7 +272,11 @@ export class EntrySearchService {
     const selected = selectList(params, viewer, q, keptHeadlines);
     const where = `s.listed${match} AND ${whereAll(conditions)}`;
     let sql: string;
+    let ranking = false;
     if (order === AiSystemOrder.RELEVANCE) {
+      // A ranking of this query under way: wait for it and read a page of it (unless the catalogue moves on).
+      await this.rankingInFlight.get(rankKey)?.catch(() => undefined);
+      ranking = !this.rankCache.has(rankKey);
       sql = this.relevancePageSql({ params, conditions, page, q, strongTsQuery, limit, selected, rankKey });
     } else {
       const score = q === null ? 'NULL::float8' : 'ts_rank(s.search_vector, q.q)::float8';
@@ -286,7 +297,8 @@ export class EntrySearchService {
       }
     }
     // Browsing without filters walks the order's index whatever the parameters: prepared once per connection.
-    const read = await this.readWithGeneration(sql, params.values, order !== AiSystemOrder.RELEVANCE && q === null && conditions.size === 0);
+    const reading = this.readWithGeneration(sql, params.values, order !== AiSystemOrder.RELEVANCE && q === null && conditions.size === 0);
+    const read = ranking ? await this.shared(this.rankingInFlight, rankKey, reading) : await reading;
     const ranked = read.rows[0];
     if (order === AiSystemOrder.RELEVANCE) {
       if (ranked?.rankedIds && ranked.rankedScores) {
@@ -377,6 +389,26 @@ export class EntrySearchService {
     const key = facetKey(tsQuery, args);
     const kept = this.facetCache.get(key);
     if (kept !== undefined && current !== undefined && kept.generation === current) return kept;
+    const running = this.facetsInFlight.get(key);
+    if (running !== undefined) {
+      const counted = await running.catch(() => undefined);
+      // Without a current generation the caller compares the counts' generation with its page's.
+      if (counted !== undefined && (current === undefined || counted.generation === current)) return counted;
+    }
+    return this.shared(this.facetsInFlight, key, this.countFacets(key, tsQuery, args, kept));
+  }
+
+  /** Registers `work` as under way for `key` until it settles. */
+  private async shared<T>(inFlight: Map<string, Promise<T>>, key: string, work: Promise<T>): Promise<T> {
+    inFlight.set(key, work);
+    try {
+      return await work;
+    } finally {
+      if (inFlight.get(key) === work) inFlight.delete(key);
+    }
+  }
+
+  private async countFacets(key: string, tsQuery: string | null, args: SearchAiSystemsArgs, kept: FacetCounts | undefined): Promise<FacetCounts> {
     const params = new SqlParams();
     const q = tsQuery === null ? null : params.add(tsQuery);
     const conditions = filterConditions(args.filter, params);
