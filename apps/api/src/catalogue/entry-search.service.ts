@@ -6,7 +6,7 @@ import { EntryQueryService } from './entry-query.service.js';
 import { entryColumnsWithOwnDrafts, omittedContentKeys, viewerApprovedSql, type EntryRow } from './entry-store.js';
 import { compoundCandidates, splitCompound } from './german-compounds.js';
 import { AiSystemOrder, type SearchAiSystemsArgs } from './search.inputs.js';
-import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQueryText, whereAll, type FilterField } from './search-query.js';
+import { facetColumns, facetFields, filterConditions, headlineOptions, highlightHtml, htmlEscapedSql, queryWords, SqlParams, tsQuerySql, tsQueryText, whereAll, type FilterField } from './search-query.js';
 import type { AiSystemSearchResult, SearchFacet, SearchHighlight } from './search.types.js';
 
 /**
@@ -229,7 +229,7 @@ export class EntrySearchService {
       `SELECT ${selectList(params, viewer, q, keptHeadlines)}, k.score, k.score AS "sortValue", k.n AS "pageOrder"
        FROM unnest(${params.add(window.ids)}::uuid[], ${params.add(window.scores)}::float8[]) WITH ORDINALITY AS k(id, score, n)
        JOIN ai_system s ON s.id = k.id JOIN organisation o ON o.id = s.organisation_id,
-       (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`,
+       (SELECT ${tsQuerySql(q)} AS q) q`,
       params.values,
       true,
     );
@@ -262,8 +262,9 @@ export class EntrySearchService {
     const q = terms.tsQuery === null ? null : params.add(terms.tsQuery);
     const conditions = filterConditions(args.filter, params);
     const match = q === null ? '' : ' AND s.search_vector @@ q.q';
-    const withQuery = q === null ? '' : `, (SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q) q`;
-    const rankKey = rankKeyOf(terms, args);
+    const withQuery = q === null ? '' : `, (SELECT ${tsQuerySql(q)} AS q) q`;
+    // Taken before anything but the query and the filters is in params: what the ranked candidates depend on.
+    const rankKey = rankKeyFrom(strongTsQuery, conditions, params);
     const direction = descending ? 'DESC' : 'ASC';
     const limit = params.add(page.limit + 1);
     // Highlights depend on the query and the entry's published text only: kept per page and catalogue generation.
@@ -354,8 +355,7 @@ export class EntrySearchService {
     const first = `${pageOrder} = 1`;
     return `
       WITH g AS (SELECT value FROM catalogue_generation), q AS (
-        SELECT to_tsquery('german', ${q}) || to_tsquery('english', ${q}) AS q,
-               to_tsquery('german', ${strong}) || to_tsquery('english', ${strong}) AS strong
+        SELECT ${tsQuerySql(q ?? 'NULL')} AS q, ${tsQuerySql(strong)} AS strong
       ), ids AS (
         (SELECT s.id FROM ai_system s, q WHERE s.listed AND s.search_vector @@ q.strong AND ${filters} LIMIT ${cap})
         UNION
@@ -417,7 +417,7 @@ export class EntrySearchService {
     const matched =
       q === null
         ? `SELECT ${columns} FROM ai_system s WHERE s.listed`
-        : `SELECT ${columns} FROM ai_system s WHERE s.listed AND s.search_vector @@ (to_tsquery('german', ${q}) || to_tsquery('english', ${q}))`;
+        : `SELECT ${columns} FROM ai_system s WHERE s.listed AND s.search_vector @@ (${tsQuerySql(q)})`;
     const selects = [
       `SELECT '__generation' AS field, g.value::text AS value, 0 AS count FROM g`,
       `SELECT '__total', NULL, count(*)::int FROM m s WHERE ${stale} AND ${whereAll(conditions)}`,
@@ -488,8 +488,12 @@ function searchTerms(words: string[] | null, vocabulary: Vocabulary | null): Sea
 function rankKeyOf(terms: SearchTerms, args: SearchAiSystemsArgs): string {
   const params = new SqlParams();
   if (terms.tsQuery !== null) params.add(terms.tsQuery);
-  const conditions = filterConditions(args.filter, params);
-  return JSON.stringify([terms.strong, [...conditions.values()], params.values]);
+  return rankKeyFrom(terms.strong, filterConditions(args.filter, params), params);
+}
+
+/** rankKeyOf from the filter conditions and parameters a statement built: the query's, then the filters' only. */
+function rankKeyFrom(strong: string | null, conditions: Map<FilterField, string>, params: SqlParams): string {
+  return JSON.stringify([strong, [...conditions.values()], params.values]);
 }
 
 /** What a page's highlights depend on: its ranking's key, the order and where the page starts and ends. */

@@ -45,6 +45,11 @@ export function tsQueryText(words: string[], splits: ReadonlyMap<string, [string
     .join(' & ');
 }
 
+/** SQL: the tsquery of tsquery text parameter `param`, German and English stems (as the documents are indexed). */
+export function tsQuerySql(param: string): string {
+  return `to_tsquery('german', ${param}) || to_tsquery('english', ${param})`;
+}
+
 export type FacetField =
   | 'lifecycle'
   | 'aiActRiskClass'
