@@ -1,20 +1,12 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentActor, NotFound, type Actor } from '@app/common';
+import { CurrentActor, type Actor } from '@app/common';
 import type { GraphQLContext } from '../graphql/loaders.js';
-import { Organisation } from '../identity/organisation.type.js';
 import { AiSystem, AiSystemRevision } from './ai-system.type.js';
 import { EntryQueryService } from './entry-query.service.js';
 
 @Resolver(() => AiSystem)
 export class AiSystemFieldsResolver {
   constructor(private readonly entries: EntryQueryService) {}
-
-  @ResolveField(() => Organisation, { description: 'The organisation that owns and runs the system.' })
-  async organisation(@Parent() entry: AiSystem, @Context() context: GraphQLContext): Promise<Organisation> {
-    const organisation = entry.loadedOrganisation ?? (await context.loaders.organisation.load(entry.organisationId));
-    if (organisation === null) throw new NotFound('Organisation', entry.organisationId);
-    return Organisation.from(organisation);
-  }
 
   @ResolveField(() => [AiSystemRevision], { nullable: true, description: 'Every submitted revision, newest first; null unless you see the working copy.' })
   revisions(@Parent() entry: AiSystem, @CurrentActor() actor: Actor | null): Promise<AiSystemRevision[] | null> {

@@ -2,7 +2,9 @@ import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, toGlobalId } from '@app/common';
 import type { OrganisationEntity } from '@app/data';
 import { Node } from '../graphql/node.interface.js';
+import { Organisation } from '../identity/organisation.type.js';
 import type { DraftContent } from './ai-system-content.rules.js';
+import { resolveOrganisation } from './organisation-field.js';
 import { AiActRiskClass, AiTechnique, AssessmentStatus, DeploymentMode, EntryStatus, Lifecycle, Maintenance, PolicyArea, ReusePotential } from './catalogue-enums.graphql.js';
 
 @ObjectType()
@@ -184,6 +186,9 @@ export class AiSystem implements Node {
 
   /** The owning organisation when the query that found the entry read it already (search); else the loader reads it. */
   loadedOrganisation?: OrganisationEntity;
+
+  @Field(() => Organisation, { description: 'The organisation that owns and runs the system.', middleware: [resolveOrganisation] })
+  organisation?: Organisation;
 
   @Field(() => RatingSummary, { description: 'Kept exact in the transaction of every rating.' })
   ratingSummary!: RatingSummary;
