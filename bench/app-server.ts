@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { DataSource, type AfterQueryEvent, type BeforeQueryEvent, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
-import { createLogger, loadConfig } from '@app/common';
-import { createApp } from '../apps/api/src/create-app.js';
+import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 
 /**
  * The real application in its own process (so the load generator does not share its event loop), configured
@@ -13,7 +11,9 @@ import { createApp } from '../apps/api/src/create-app.js';
  *
  * With BENCH_API_PROCESSES=N (N > 1) this process forks N processes of the application with node:cluster, which
  * share one port (the primary hands connections round-robin to them), as N stateless api replicas behind a load
- * balancer would; it relays the capture messages to all of them.
+ * balancer would; it relays the capture messages to all of them. The primary does not load the application: with
+ * the application's modules on its heap, V8's memory reducer compacted it once ~30 s after the start (70–110 ms of
+ * one core), which the replicas on a 2-core machine felt as a stall that no production replica has.
  */
 
 export interface CapturedStatement {
@@ -58,6 +58,11 @@ function send(message: FromAppServer): void {
 }
 
 async function main(): Promise<void> {
+  const [{ DataSource }, { createLogger, loadConfig }, { createApp }] = await Promise.all([
+    import('typeorm'),
+    import('@app/common'),
+    import('../apps/api/src/create-app.js'),
+  ]);
   const config = loadConfig();
   if (config.databaseUrl === null) throw new Error('the benchmark app needs DATABASE_URL');
   const app = await createApp(config, config.databaseUrl, createLogger(config.logLevel));

@@ -16,23 +16,30 @@ export interface Measurement {
   max: number;
   /** CPU the load generator itself used, as a share of one core (it shares the machine with the app and PostgreSQL). */
   clientCpu: number;
+  /** p99 of how late the load generator sent a request after it was due (its own stalls; part of the latencies). */
+  sendLateP99: number;
 }
 
 /** Nearest-rank percentiles of latencies in milliseconds; the same for the GraphQL and the SQL side. */
-export function measure(run: { latencies: number[]; offered: number; errors: number; seconds: number; wallSeconds: number; cpuMicros: number }): Measurement {
-  const sorted = Float64Array.from(run.latencies).sort();
-  const at = (q: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN));
+export function measure(run: { latencies: number[]; late: number[]; offered: number; errors: number; seconds: number; wallSeconds: number; cpuMicros: number }): Measurement {
+  const percentile = (values: number[]) => {
+    const sorted = Float64Array.from(values).sort();
+    return (q: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN));
+  };
+  const at = percentile(run.latencies);
+  const count = run.latencies.length;
   return {
     offered: run.offered,
-    count: sorted.length,
+    count,
     errors: run.errors,
-    incomplete: Math.max(0, run.offered - sorted.length - run.errors),
-    rate: run.seconds > 0 ? sorted.length / run.seconds : 0,
+    incomplete: Math.max(0, run.offered - count - run.errors),
+    rate: run.seconds > 0 ? count / run.seconds : 0,
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),
-    max: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] ?? Number.NaN),
+    max: at(1),
     clientCpu: run.wallSeconds > 0 ? run.cpuMicros / 1e6 / run.wallSeconds : 0,
+    sendLateP99: percentile(run.late)(0.99),
   };
 }
 
@@ -50,27 +57,33 @@ export interface RunLimits {
 export class Aborted extends Error {}
 
 /**
- * Open loop at a fixed rate: request k starts at k / rate seconds whether or not earlier ones have finished, so
- * a slow response delays nothing else and shows in the latencies. Latency runs from dispatch to completion.
+ * Open loop at a fixed rate: request k is due at k / rate seconds and sent then whether or not earlier ones have
+ * finished, so a slow response delays nothing else and shows in the latencies. Latency runs from when the request
+ * was due to completion, so a stall of the load generator itself counts too (no coordinated omission); how late
+ * requests were sent is reported as `sendLateP99`.
  * `send` gets a signal that turns true when the run gives up on answers still outstanding.
  */
 export async function atFixedRate(rate: number, seconds: number, limits: RunLimits, send: (aborted: () => boolean) => Promise<void>): Promise<Measurement> {
   const offered = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const late: number[] = [];
   const pending = new Set<Promise<void>>();
   let errors = 0;
   let aborted = false;
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let k = 0; k < offered; k++) {
-    const wait = started + k * interval - performance.now();
+    const due = started + k * interval;
+    const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     if (pending.size >= limits.maxInFlight) continue;
     const dispatched = performance.now();
+    late.push(Math.max(0, dispatched - due));
+    const from = Math.min(due, dispatched);
     const request: Promise<void> = send(() => aborted).then(
       () => {
-        if (!aborted) latencies.push(performance.now() - dispatched);
+        if (!aborted) latencies.push(performance.now() - from);
       },
       (error: unknown) => {
         if (!aborted && !(error instanceof Aborted)) errors++;
@@ -84,5 +97,5 @@ export async function atFixedRate(rate: number, seconds: number, limits: RunLimi
   const ended = performance.now();
   const used = process.cpuUsage(cpu);
   const wallSeconds = (ended - started) / 1000;
-  return measure({ latencies, offered, errors, seconds: Math.min(seconds, wallSeconds), wallSeconds, cpuMicros: used.user + used.system });
+  return measure({ latencies, late, offered, errors, seconds: Math.min(seconds, wallSeconds), wallSeconds, cpuMicros: used.user + used.system });
 }

@@ -1,74 +1,84 @@
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
-import { measure, sleep, type Measurement, type RunLimits } from './fixed-rate.js';
+import { Agent, request as httpRequest } from 'node:http';
+import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
 
 export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
-  /** A response counts as an error unless this holds (GraphQL reports errors with status 200). */
-  isSuccess(body: string): boolean;
+  /** The start of every successful response body (GraphQL reports errors with status 200, and puts them first). */
+  successPrefix: string;
 }
 
 /**
- * `rate` requests per second for `seconds`, evenly spaced, with autocannon. autocannon paces a connection by a
- * quota per whole second (a connection sends its quota back to back, and all connections start their second
- * together), so one instance at overallRate 200 would send bursts. Instead: `rate` single-connection instances,
- * each at overallRate 1 and started 1/rate s after the previous one, which is an open loop at the fixed rate as
- * long as responses take under a second (a slower one holds back its connection's next request, which then
- * counts as incomplete if the run ends first). Latencies are taken from autocannon's response events (send to
- * last byte, not corrected for coordinated omission: autocannon's correction passes 1/rate in seconds where it
- * expects milliseconds). `rate` connections is also the in-flight limit.
+ * Keep-alive connections the requests are spread over in turn. node:cluster hands each new connection to the next
+ * api process, so an even number of connections used in turn spreads the requests evenly over the processes, as a
+ * load balancer spreads them over replicas.
  */
-export async function httpAtFixedRate(request: HttpRequest, rate: number, seconds: number, limits: Pick<RunLimits, 'graceSeconds'>): Promise<Measurement> {
-  const latencies: number[] = [];
-  let lastCounted = false;
-  const runs: Array<Promise<autocannon.Result>> = [];
-  const instances: autocannon.Instance[] = [];
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  for (let k = 0; k < rate; k++) {
-    await sleep(started + (k * 1000) / rate - performance.now());
-    const options: autocannon.Options = {
-      url: request.url,
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      connections: 1,
-      overallRate: 1,
-      amount: seconds,
-      ignoreCoordinatedOmission: true,
-      // Called right after the response event of the same response: a body that is not a result is taken back out.
-      verifyBody: (body) => {
-        const success = request.isSuccess(typeof body === 'string' ? body : (body?.toString('utf8') ?? ''));
-        if (!success && lastCounted) latencies.pop();
-        return success;
-      },
-    };
-    runs.push(
-      new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon(options, (error: unknown, result: autocannon.Result) => (error ? reject(error) : resolve(result)));
-        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-          lastCounted = statusCode === 200;
-          if (lastCounted) latencies.push(responseTime);
-        });
-        instances.push(instance);
-      }),
-    );
+export const CONNECTIONS = 32;
+
+/**
+ * Sends `request` over keep-alive connections; resolves when the whole response has arrived and starts with the
+ * success prefix, rejects otherwise. Keeps nothing of the body but its first bytes: the load generator shares the
+ * machine with the app, so its own allocations and collections must stay small (autocannon's 200 instances used
+ * here before paused it for 30–75 ms every second, which showed as the app's latency).
+ */
+export class HttpLoad {
+  private readonly agent: Agent;
+  private readonly body: Buffer;
+  private readonly prefix: Buffer;
+  private readonly url: URL;
+  private readonly headers: Record<string, string>;
+
+  constructor(request: HttpRequest, maxInFlight: number) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: Math.max(CONNECTIONS, maxInFlight), maxFreeSockets: Math.max(CONNECTIONS, maxInFlight), scheduling: 'fifo' });
+    this.body = Buffer.from(request.body);
+    this.prefix = Buffer.from(request.successPrefix);
+    this.url = new URL(request.url);
+    this.headers = { ...request.headers, 'content-length': String(this.body.length) };
   }
-  // Requests still outstanding after the grace period are given up (autocannon drops them when stopped).
-  const deadline = setTimeout(() => instances.forEach((instance) => instance.stop()), Math.max(0, started + (seconds + limits.graceSeconds) * 1000 - performance.now()));
-  const results = await Promise.all(runs);
-  clearTimeout(deadline);
-  const wallSeconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts + result.non2xx + result.mismatches, 0);
-  return measure({
-    latencies,
-    offered: rate * seconds,
-    errors,
-    seconds: Math.min(seconds, wallSeconds),
-    wallSeconds,
-    cpuMicros: used.user + used.system,
-  });
+
+  /** Opens the connections (CONNECTIONS requests at once), so that the measured run opens none. */
+  async connect(): Promise<void> {
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => this.send()));
+  }
+
+  send(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(this.url, { method: 'POST', agent: this.agent, headers: this.headers }, (response) => {
+        const head = Buffer.alloc(this.prefix.length);
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (received < head.length) chunk.copy(head, received, 0, Math.min(chunk.length, head.length - received));
+          received += chunk.length;
+        });
+        response.on('end', () => {
+          if (response.statusCode === 200 && received >= head.length && head.equals(this.prefix)) resolve();
+          else reject(new Error(`status ${response.statusCode}, body starting ${JSON.stringify(head.subarray(0, Math.min(received, head.length)).toString())}`));
+        });
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(this.body);
+    });
+  }
+
+  /** `rate` requests per second for `seconds`, an open loop (fixed-rate.ts). */
+  run(rate: number, seconds: number, limits: RunLimits): Promise<Measurement> {
+    return atFixedRate(rate, seconds, limits, () => this.send());
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** One run at a fixed rate on connections opened beforehand and closed afterwards. */
+export async function httpAtFixedRate(request: HttpRequest, rate: number, seconds: number, limits: RunLimits): Promise<Measurement> {
+  const load = new HttpLoad(request, limits.maxInFlight);
+  try {
+    await load.connect();
+    return await load.run(rate, seconds, limits);
+  } finally {
+    load.close();
+  }
 }

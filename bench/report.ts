@@ -1,6 +1,7 @@
 import { SEQUENTIAL_TIMED } from './captured-request.js';
 import type { NodeCost } from './explain.js';
 import type { Measurement } from './fixed-rate.js';
+import { CONNECTIONS } from './http-load.js';
 import type { Scenario } from './scenarios.js';
 
 /** Targets of issue 4 for 100,000 entries on 2 cores. */
@@ -117,13 +118,15 @@ export function markdownReport(report: LoadReport): string {
       .map(([name, value]) => `${name} ${value}`)
       .join(', ')}`,
     `The app warmed up first with the scenarios' first pages for ${report.appWarmupSeconds} s in all at half the rate (the catalogue generation moved on after it, so the first request of each scenario is still cold). ` +
-      `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms; GraphQL = POST /graphql through the app ` +
+      `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms from when each request was due (open loop, no coordinated omission); GraphQL = POST /graphql through the app over ${CONNECTIONS} keep-alive connections used in turn ` +
       `(${report.processes === 1 ? 'one api process' : `${report.processes} api processes sharing the port, as replicas behind a load balancer`}), ` +
       `SQL = the same request's statements replayed with pg (pool of 10, parallel where the app ran them in parallel). ` +
-      `"alone": median of ${SEQUENTIAL_TIMED} requests sent one at a time (fewer if that takes over 30 s). Lost: not sent (200 in flight already), timed out (10 s), failed, or ` +
+      `"alone": median of ${SEQUENTIAL_TIMED} requests sent one at a time (fewer if that takes over 30 s). Lost: not sent (${report.rate} in flight already), failed, or ` +
       `unanswered ${report.graceSeconds} s after the run; "≥" marks percentiles of the answered requests only. ` +
       `Load generator CPU (share of one core): GraphQL ${report.results.map((r) => r.graphql.clientCpu.toFixed(2)).join('/')}, ` +
-      `SQL ${report.results.map((r) => r.sql.clientCpu.toFixed(2)).join('/')}.`,
+      `SQL ${report.results.map((r) => r.sql.clientCpu.toFixed(2)).join('/')}; ` +
+      `p99 of how late it sent (its own stalls, included in the latencies): GraphQL ${report.results.map((r) => ms(r.graphql.sendLateP99)).join('/')}, ` +
+      `SQL ${report.results.map((r) => ms(r.sql.sendLateP99)).join('/')} ms.`,
     '',
   );
   lines.push(

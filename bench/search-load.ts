@@ -91,7 +91,7 @@ class SearchLoad {
     const seconds = Math.max(1, Math.round(appWarmupSeconds / Math.max(1, chosen.length)));
     this.log(`app warm-up: ${chosen.length} scenarios, ${seconds} s each at ${Math.round(rate / 2)} req/s`);
     for (const scenario of chosen) {
-      await httpAtFixedRate(this.httpRequest(scenario.variables), Math.round(rate / 2), seconds, { graceSeconds: GRACE_SECONDS });
+      await httpAtFixedRate(this.httpRequest(scenario.variables), Math.round(rate / 2), seconds, { maxInFlight: rate, graceSeconds: GRACE_SECONDS });
     }
     await this.pool.query(`UPDATE catalogue_generation SET value = value + 1`);
     await settle(this.url, [APP_NAME, SQL_NAME], this.log);
@@ -102,7 +102,7 @@ class SearchLoad {
       url: `http://127.0.0.1:${this.app.port}/graphql`,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
       body: JSON.stringify({ query: SEARCH_DOCUMENT, variables }),
-      isSuccess: (text: string) => text.startsWith('{"data":{"searchAiSystems":'),
+      successPrefix: '{"data":{"searchAiSystems":',
     };
   }
 
@@ -228,7 +228,8 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
   mkdirSync(out, { recursive: true });
   log(`starting the app on ${catalogue.database}`);
   const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null, options.processes);
-  const pool = new pg.Pool({ connectionString: catalogue.url, max: SQL_POOL_SIZE, application_name: SQL_NAME });
+  // Connections kept open, as the app's pool keeps them (libs/data/src/data-source.ts).
+  const pool = new pg.Pool({ connectionString: catalogue.url, max: SQL_POOL_SIZE, application_name: SQL_NAME, idleTimeoutMillis: 0 });
   // Statements cancelled after a given-up run end their connections' queries, not the benchmark.
   pool.on('error', () => undefined);
   const load = new SearchLoad(app, pool, token, catalogue.url, options, log);
