@@ -9,10 +9,11 @@ describe('catalogue: draft → review → publish → edit → republish → arc
   let secondPublisher: MadeUser;
   let reviewer: MadeUser;
   let outsider: MadeUser;
+  let org: Awaited<ReturnType<typeof makeOrganisation>>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const org = await makeOrganisation(t.dataSource);
+    org = await makeOrganisation(t.dataSource);
     publisher = await makeUser(t.dataSource, { organisation: org, roles: [Role.PUBLISHER] });
     secondPublisher = await makeUser(t.dataSource, { organisation: org, roles: [Role.PUBLISHER, Role.REVIEWER] });
     reviewer = await makeUser(t.dataSource, { organisation: org, roles: [Role.REVIEWER] });
@@ -124,5 +125,17 @@ describe('catalogue: draft → review → publish → edit → republish → arc
       'EntryPublished',
       'EntryArchived',
     ]);
+  });
+
+  it('names the owning organisation of an entry read by id and of entries in a mutation answer (read by the loader)', async () => {
+    const created = await as(publisher, `mutation($input: CreateAiSystemDraftInput!) { createAiSystemDraft(input: $input) { aiSystem { id organisation { name slug level state } } } }`, {
+      input: { content: { name: 'Organisationsfeld-Prüfung' } },
+    });
+    expect(created.errors).toBeUndefined();
+    const owner = { name: org.name, slug: org.slug, level: org.level, state: org.state };
+    expect(created.data?.createAiSystemDraft.aiSystem.organisation).toEqual(owner);
+    const read = await as(publisher, `query($id: ID!) { aiSystem(id: $id) { organisation { name slug level state } } }`, { id: created.data?.createAiSystemDraft.aiSystem.id });
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.aiSystem.organisation).toEqual(owner);
   });
 });
