@@ -40,6 +40,8 @@ export class AppProcess {
         // api replicas as deployed (docker-compose.yml): jobs run in apps/worker, not in the api; search needs no Redis.
         WORKER: 'false',
         LIVE_WITHOUT_REDIS: 'true',
+        // To compare with V8's own heap growth: HEAP_GROWING_PERCENT=0 npm run bench:search
+        ...(process.env.HEAP_GROWING_PERCENT === undefined ? {} : { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT }),
       },
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -58,12 +58,15 @@ function send(message: FromAppServer): void {
 }
 
 async function main(): Promise<void> {
-  const [{ DataSource }, { createLogger, loadConfig }, { createApp }] = await Promise.all([
+  const [{ DataSource }, { createLogger, loadConfig }, { createApp }, { tuneHeapGrowth }] = await Promise.all([
     import('typeorm'),
     import('@app/common'),
     import('../apps/api/src/create-app.js'),
+    import('../apps/api/src/heap-tuning.js'),
   ]);
   const config = loadConfig();
+  // As apps/api/src/main.ts does.
+  tuneHeapGrowth(config.heapGrowingPercent);
   if (config.databaseUrl === null) throw new Error('the benchmark app needs DATABASE_URL');
   const app = await createApp(config, config.databaseUrl, createLogger(config.logLevel));
   await app.listen(config.port, config.host);

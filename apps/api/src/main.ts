@@ -3,9 +3,11 @@ import { createLogger, loadConfigOrExit } from '@app/common';
 import { prepareDatabase } from '@app/data';
 import { DemoCatalogueSeeder } from './catalogue/demo-catalogue.seed.js';
 import { createApp } from './create-app.js';
+import { tuneHeapGrowth } from './heap-tuning.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  tuneHeapGrowth(config.heapGrowingPercent);
   const logger = createLogger(config.logLevel);
   const database = await prepareDatabase(config, logger);
   let app;

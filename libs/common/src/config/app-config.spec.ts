@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\/\.data$/);
   });
 
+  it("lets the heap grow to 10× what survived a major collection unless HEAP_GROWING_PERCENT says otherwise (0: V8's own)", () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(900);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(problemsOf({ HEAP_GROWING_PERCENT: '-1' })).toEqual(['HEAP_GROWING_PERCENT must be an integer between 0 and 10000 (got "-1")']);
+    expect(problemsOf({ HEAP_GROWING_PERCENT: 'viel' })).toEqual(['HEAP_GROWING_PERCENT must be an integer between 0 and 10000 (got "viel")']);
+  });
+
   it('does not migrate or seed an external database unless asked', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' });
     expect(config.migrateOnStart).toBe(false);

@@ -19,6 +19,11 @@ export interface AppConfig {
   anonymousRead: boolean;
   /** Slug of the organisation that runs the marketplace; its reviewers may review every entry. */
   operatorOrganisation: string | null;
+  /**
+   * V8's old-generation growing factor as a percentage above 100 (900: the heap may grow to 10× what survived the
+   * last major collection before the next); 0 keeps V8's own (at most 4×). Set by the api at start (heap-tuning.ts).
+   */
+  heapGrowingPercent: number;
   auth: {
     /** Accept HS256 tokens signed with the local secret (embedded default, tests, demo). */
     localEnabled: boolean;
@@ -174,6 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     anonymousRead: r.bool('ANONYMOUS_READ', false),
     operatorOrganisation: r.string('OPERATOR_ORGANISATION') ?? (seedDemoData ? 'itzbund' : null),
+    heapGrowingPercent: r.int('HEAP_GROWING_PERCENT', 900, 0, 10_000),
     auth: {
       localEnabled,
       localSecret,
