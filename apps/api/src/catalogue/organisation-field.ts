@@ -1,18 +1,12 @@
 import type { FieldMiddleware } from '@nestjs/graphql';
-import { NotFound } from '@app/common';
 import type { OrganisationEntity } from '@app/data';
 import type { GraphQLContext } from '../graphql/loaders.js';
-import { Organisation } from '../identity/organisation.type.js';
+import { loadOrganisation, organisationOrNotFound } from '../identity/load-organisation.js';
 
 /** What an entry carries for its `organisation` field (AiSystem). */
 interface OwnedEntry {
   organisationId: string;
   loadedOrganisation?: OrganisationEntity;
-}
-
-function toOrganisation(entity: OrganisationEntity | null, id: string): Organisation {
-  if (entity === null) throw new NotFound('Organisation', id);
-  return Organisation.from(entity);
 }
 
 /**
@@ -23,5 +17,5 @@ function toOrganisation(entity: OrganisationEntity | null, id: string): Organisa
  */
 export const resolveOrganisation: FieldMiddleware<OwnedEntry, GraphQLContext> = ({ source, context }) =>
   source.loadedOrganisation !== undefined
-    ? toOrganisation(source.loadedOrganisation, source.organisationId)
-    : context.loaders.organisation.load(source.organisationId).then((entity) => toOrganisation(entity, source.organisationId));
+    ? organisationOrNotFound(source.loadedOrganisation, source.organisationId)
+    : loadOrganisation(context, source.organisationId);

@@ -1,20 +1,15 @@
 import { Args, Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentActor, NotFound, parsePageRequest, type Actor } from '@app/common';
+import { CurrentActor, parsePageRequest, type Actor } from '@app/common';
 import { AiSystem } from '../catalogue/ai-system.type.js';
 import { EntryQueryService } from '../catalogue/entry-query.service.js';
 import type { GraphQLContext } from '../graphql/loaders.js';
+import { loadOrganisation } from '../identity/load-organisation.js';
 import { Organisation } from '../identity/organisation.type.js';
 import { RatingOrder, RatingsArgs } from './rating.inputs.js';
 import { RatingService } from './rating.service.js';
 import { Rating, RatingConnection } from './rating.types.js';
 import { ReuseRequestQueryService } from './reuse-request-query.service.js';
 import { ReuseRequest, ReuseRequestMessage } from './reuse-request.types.js';
-
-async function organisation(context: GraphQLContext, id: string): Promise<Organisation> {
-  const found = await context.loaders.organisation.load(id);
-  if (found === null) throw new NotFound('Organisation', id);
-  return Organisation.from(found);
-}
 
 @Resolver(() => ReuseRequest)
 export class ReuseRequestFieldsResolver {
@@ -30,7 +25,7 @@ export class ReuseRequestFieldsResolver {
 
   @ResolveField(() => Organisation)
   requestingOrganisation(@Parent() request: ReuseRequest, @Context() context: GraphQLContext): Promise<Organisation> {
-    return organisation(context, request.requestingOrganisationId);
+    return loadOrganisation(context, request.requestingOrganisationId);
   }
 
   @ResolveField(() => String, { description: 'Display name of who filed the request.' })
@@ -59,7 +54,7 @@ export class AiSystemReuseFieldsResolver {
   @ResolveField(() => [Organisation], { description: 'Organisations that reuse the system with a current approval and agreed to be listed.' })
   async usedBy(@Parent() entry: AiSystem, @Context() context: GraphQLContext): Promise<Organisation[]> {
     if (!entry.listed) return [];
-    return Promise.all((await this.requests.usedBy(entry.uuid)).map((id) => organisation(context, id)));
+    return Promise.all((await this.requests.usedBy(entry.uuid)).map((id) => loadOrganisation(context, id)));
   }
 
   @ResolveField(() => RatingConnection)
@@ -77,6 +72,6 @@ export class RatingFieldsResolver {
 
   @ResolveField(() => Organisation, { description: 'The rater\'s organisation.' })
   organisation(@Parent() rating: Rating, @Context() context: GraphQLContext): Promise<Organisation> {
-    return organisation(context, rating.organisationId);
+    return loadOrganisation(context, rating.organisationId);
   }
 }
