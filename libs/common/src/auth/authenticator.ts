@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from './actor.js';
 
-/** Request as seen by guards and resolvers: pino-http sets `id`, the guard sets `actor`. */
+/** Request as seen by guards and resolvers: the request log sets `id`, the guard sets `actor`. */
 export interface AppRequest extends IncomingMessage {
+  id?: string;
   actor?: Actor | null;
 }
 

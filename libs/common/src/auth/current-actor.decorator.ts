@@ -5,7 +5,7 @@ import { requestOf } from './auth.guard.js';
 /** The signed-in actor (set by the guard), or null on anonymous reads. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor | null => requestOf(context).actor ?? null);
 
-/** The request id that pino-http assigned; goes into audit entries and logs. */
+/** The request id that the request log assigned (request-log.ts); goes into audit entries and logs. */
 export const RequestId = createParamDecorator((_: unknown, context: ExecutionContext): string | null => {
   const id = requestOf(context).id;
   return id === undefined ? null : String(id);
