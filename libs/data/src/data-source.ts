@@ -14,6 +14,7 @@ import { CreateWebhooks1763900800000 } from './migrations/1763900800000-create-w
 import { AddWebhookDeliveryClaim1763900900000 } from './migrations/1763900900000-add-webhook-delivery-claim.js';
 import { CoverFiltersInOrderIndexes1763901000000 } from './migrations/1763901000000-cover-filters-in-order-indexes.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
+import { PgClient } from './pg-client.js';
 
 export const entities = [OrganisationEntity, UserEntity, AuditLogEntity];
 
@@ -51,7 +52,8 @@ export function dataSourceOptions(url: string, overrides: { poolSize?: number; a
     // a new PostgreSQL backend (fork, authentication, cold catalogue caches, statements prepared again) on exactly
     // the requests that already wait — 24 new connections in 20 s of the search benchmark, with stalls of 0.3–2 s.
     // TCP keep-alive lets a connection a network device dropped fail and be replaced instead of hanging.
-    extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 0, keepAlive: true },
+    // PgClient: query results die young instead of going to the old generation (pg-client.ts, ADR 0005).
+    extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 0, keepAlive: true, Client: PgClient },
   };
 }
 

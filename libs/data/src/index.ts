@@ -7,6 +7,7 @@ export * from './entities/government-level.js';
 export * from './entities/organisation.entity.js';
 export * from './entities/user.entity.js';
 export * from './naming-strategy.js';
+export * from './pg-client.js';
 export * from './seed/demo-data.js';
 export * from './seed/demo-seed.js';
 export * from './transaction.service.js';
