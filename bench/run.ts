@@ -5,7 +5,7 @@ import { markdownReport } from './report.js';
 import { loadOptions, runSearchLoad } from './search-load.js';
 
 /**
- * `npm run bench:search [-- --size 1000000 --rate 200 --duration 20 --warmup 3 --app-warmup 30 --only rare,browse --cpu-prof]`:
+ * `npm run bench:search [-- --size 1000000 --rate 200 --duration 20 --warmup 10 --app-warmup 30 --only rare,browse --cpu-prof]`:
  * generates the catalogue (skipped when it exists) and measures searchAiSystems through GraphQL and as raw SQL.
  */
 if (isEntryPoint(import.meta.url)) {

@@ -8,14 +8,15 @@ function isSubmittable(config: unknown): boolean {
 
 /**
  * pg's Client, except that a query asked for as a promise hands its callback to pg's Query when the Query is
- * constructed. pg itself constructs the Query without a callback and assigns one afterwards; on Node.js 20 (V8 11)
- * an object whose callback field is set after construction keeps what that callback reaches (the promise and through
- * it the whole result: rows, their strings and dates) alive through young-generation collections until the next major
- * collection. Under load every query result then went to the old generation: 250 KB per 21-row query with pg alone,
- * ~100 KB per search request in the api, a major collection every few seconds (bench/RESULTS.md, ADR 0005). The
- * same objects built with the callback at construction die young. Behaviour is pg's: the same Query, the same
- * result, errors rejected with the stack of the caller as pg's promise path does; callback and submittable queries
- * (cursors, streams) go to pg unchanged.
+ * constructed. pg itself constructs the Query without a callback and assigns one afterwards, as a function literal
+ * (`query.callback = (err, res) => …`). On Node.js 20 and 22 (V8) a function literal assigned to a property keeps the
+ * scope it was created in alive through young-generation collections until the next major collection
+ * (bench/closure-retention.ts), and pg's scope reaches the promise and through it the whole result: rows, their
+ * strings and dates. Under load every query result went to the old generation (250 KB per 21-row query with pg alone,
+ * ~20 KB of the ~100 KB per search request in the api) and brought on major collections (bench/RESULTS.md, ADR 0005).
+ * A callback passed at construction dies young with its scope. Behaviour is pg's: the same Query, the same result,
+ * errors rejected with the stack of the caller as pg's promise path does; callback and submittable queries (cursors,
+ * streams) go to pg unchanged.
  */
 export class PgClient extends pg.Client {}
 
