@@ -25,7 +25,8 @@ export interface LoadOptions {
    * own first ("cold") request of the scenario and the count it computes under load: each process keeps its own
    * totals, facets and ranking, and the scenario's cold request before the run reaches one of them only. With 3 s the
    * second process's cold count (~0.6 s alone, seconds under load) ran into the measured 20 s of "daten" + filter in
-   * two runs (p50 11 ms, p99 260–330 ms); with 10 s, p50 5.3 ms, p99 32 ms. The cold path is measured on its own.
+   * three runs (p99 233–333 ms; p50 11 ms in a run of its own); with 10 s, p50 5.3 ms, p99 32 ms. The cold path is
+   * measured on its own.
    */
   warmupSeconds: number;
   /** Seconds of the whole query mix sent before the first scenario, so that none is measured on a cold app. */

@@ -20,15 +20,15 @@ function isSubmittable(config: unknown): boolean {
  */
 export class PgClient extends pg.Client {}
 
-const query = pg.Client.prototype.query;
+const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
 
 PgClient.prototype.query = function (this: pg.Client, ...args: QueryArgs) {
   const [config, values, callback] = args as [unknown, unknown, unknown];
   if (config === null || config === undefined || isSubmittable(config) || typeof values === 'function' || typeof callback === 'function') {
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
+    return query.apply(this, args);
   }
   return new Promise((resolve, reject) => {
-    (query as (...a: unknown[]) => unknown).call(this, config, values, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)));
+    query.call(this, config, values, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)));
   }).catch((error: Error) => {
     // As pg's promise path: the stack leads back to the caller, not to the socket read that delivered the error.
     Error.captureStackTrace(error);

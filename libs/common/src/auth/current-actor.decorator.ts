@@ -6,7 +6,4 @@ import { requestOf } from './auth.guard.js';
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor | null => requestOf(context).actor ?? null);
 
 /** The request id that the request log assigned (request-log.ts); goes into audit entries and logs. */
-export const RequestId = createParamDecorator((_: unknown, context: ExecutionContext): string | null => {
-  const id = requestOf(context).id;
-  return id === undefined ? null : String(id);
-});
+export const RequestId = createParamDecorator((_: unknown, context: ExecutionContext): string | null => requestOf(context).id ?? null);
