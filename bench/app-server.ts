@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { watchPauses, type Pause } from './pauses.js';
 import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -25,9 +26,10 @@ export interface CapturedStatement {
   endedAt: number;
 }
 
-export type ToAppServer = { type: 'capture-start' } | { type: 'capture-stop' } | { type: 'stop' };
+export type ToAppServer = { type: 'capture-start' } | { type: 'capture-stop' } | { type: 'pauses' } | { type: 'stop' };
 export type FromAppServer =
   | { type: 'ready'; port: number }
+  | { type: 'pauses'; pauses: Pause[] }
   | { type: 'capture-started' }
   | { type: 'captured'; statements: CapturedStatement[] }
   | { type: 'failed'; message: string };
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
   const app = await createApp(config, config.databaseUrl, createLogger(config.logLevel));
   await app.listen(config.port, config.host);
   const dataSource = app.get(DataSource);
+  // BENCH_TIMELINE=true (search-load --timeline): this replica's collections and event-loop stalls, with wall-clock times.
+  const pauses = process.env.BENCH_TIMELINE === 'true' ? watchPauses(`api ${process.pid}`) : null;
   let recorder: StatementRecorder | null = null;
   process.on('message', (message: ToAppServer) => {
     if (message.type === 'capture-start') {
@@ -82,7 +86,10 @@ async function main(): Promise<void> {
       if (index >= 0) dataSource.subscribers.splice(index, 1);
       send({ type: 'captured', statements: recorder?.statements ?? [] });
       recorder = null;
+    } else if (message.type === 'pauses') {
+      send({ type: 'pauses', pauses: pauses?.take() ?? [] });
     } else if (message.type === 'stop') {
+      pauses?.stop();
       void app.close().then(() => process.exit(0));
     }
   });
@@ -134,6 +141,9 @@ async function primary(replicas: number): Promise<void> {
       void fromAll(workers, 'captured').then((all) =>
         send({ type: 'captured', statements: all.flatMap((captured) => captured.statements).sort((a, b) => a.startedAt - b.startedAt) }),
       );
+      tellAll();
+    } else if (message.type === 'pauses') {
+      void fromAll(workers, 'pauses').then((all) => send({ type: 'pauses', pauses: all.flatMap((replica) => replica.pauses) }));
       tellAll();
     } else if (message.type === 'stop') {
       workers.forEach((worker) => worker.removeAllListeners('exit'));

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { TimedRequest } from './pauses.js';
 
 export interface Measurement {
   /** Requests the run should have made: rate × seconds. */
@@ -61,9 +62,16 @@ export class Aborted extends Error {}
  * finished, so a slow response delays nothing else and shows in the latencies. Latency runs from when the request
  * was due to completion, so a stall of the load generator itself counts too (no coordinated omission); how late
  * requests were sent is reported as `sendLateP99`.
- * `send` gets a signal that turns true when the run gives up on answers still outstanding.
+ * `send` gets a signal that turns true when the run gives up on answers still outstanding. With `timed`, each answered
+ * request's due time (epoch ms) and latency are appended to it (`--timeline`).
  */
-export async function atFixedRate(rate: number, seconds: number, limits: RunLimits, send: (aborted: () => boolean) => Promise<void>): Promise<Measurement> {
+export async function atFixedRate(
+  rate: number,
+  seconds: number,
+  limits: RunLimits,
+  send: (aborted: () => boolean) => Promise<void>,
+  timed?: TimedRequest[],
+): Promise<Measurement> {
   const offered = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies: number[] = [];
@@ -83,7 +91,10 @@ export async function atFixedRate(rate: number, seconds: number, limits: RunLimi
     const from = Math.min(due, dispatched);
     const request: Promise<void> = send(() => aborted).then(
       () => {
-        if (!aborted) latencies.push(performance.now() - from);
+        if (aborted) return;
+        const latency = performance.now() - from;
+        latencies.push(latency);
+        timed?.push({ at: performance.timeOrigin + from, ms: latency });
       },
       (error: unknown) => {
         if (!aborted && !(error instanceof Aborted)) errors++;

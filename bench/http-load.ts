@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
+import type { TimedRequest } from './pauses.js';
 
 export interface HttpRequest {
   url: string;
@@ -63,8 +64,8 @@ export class HttpLoad {
   }
 
   /** `rate` requests per second for `seconds`, an open loop (fixed-rate.ts). */
-  run(rate: number, seconds: number, limits: RunLimits): Promise<Measurement> {
-    return atFixedRate(rate, seconds, limits, () => this.send());
+  run(rate: number, seconds: number, limits: RunLimits, timed?: TimedRequest[]): Promise<Measurement> {
+    return atFixedRate(rate, seconds, limits, () => this.send(), timed);
   }
 
   close(): void {
@@ -73,11 +74,11 @@ export class HttpLoad {
 }
 
 /** One run at a fixed rate on connections opened beforehand and closed afterwards. */
-export async function httpAtFixedRate(request: HttpRequest, rate: number, seconds: number, limits: RunLimits): Promise<Measurement> {
+export async function httpAtFixedRate(request: HttpRequest, rate: number, seconds: number, limits: RunLimits, timed?: TimedRequest[]): Promise<Measurement> {
   const load = new HttpLoad(request, limits.maxInFlight);
   try {
     await load.connect();
-    return await load.run(rate, seconds, limits);
+    return await load.run(rate, seconds, limits, timed);
   } finally {
     load.close();
   }

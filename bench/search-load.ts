@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { signLocalToken } from '@app/common';
@@ -14,7 +15,8 @@ import { explainAnalyze } from './explain.js';
 import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
 import { requireCatalogue, type GeneratedCatalogue } from './generate.js';
 import { httpAtFixedRate } from './http-load.js';
-import { markdownReport, type DeepPageComparison, type LoadReport, type ScenarioResult } from './report.js';
+import { describeEpisodes, episodes, watchPauses, type Pause, type TimedRequest } from './pauses.js';
+import { markdownReport, TARGET_P99_MS, type DeepPageComparison, type LoadReport, type ScenarioResult } from './report.js';
 import { scenarios, SEARCH_DOCUMENT, type Scenario, type SearchVariables } from './scenarios.js';
 
 export interface LoadOptions {
@@ -37,6 +39,12 @@ export interface LoadOptions {
   cpuProfile: boolean;
   /** api processes (replicas) sharing the port. */
   processes: number;
+  /**
+   * Lay each slow request of the measured GraphQL runs beside what every process was doing then (collections and
+   * event-loop stalls of the api replicas and of the load generator, PostgreSQL's autovacuum and checkpoints):
+   * printed to the log and written to `timeline-<database>.txt`.
+   */
+  timeline: boolean;
 }
 
 /** The searching user: an agency user of a demo organisation, signed in with a local token. */
@@ -71,6 +79,8 @@ function summary(m: Measurement): string {
 
 class SearchLoad {
   private readonly explained: string[] = [];
+  private readonly timelines: string[] = [];
+  private readonly ownPauses: ReturnType<typeof watchPauses> | null;
 
   constructor(
     private readonly app: AppProcess,
@@ -79,10 +89,59 @@ class SearchLoad {
     private readonly url: string,
     private readonly options: LoadOptions,
     private readonly log: (message: string) => void,
-  ) {}
+  ) {
+    this.ownPauses = options.timeline ? watchPauses('load generator') : null;
+  }
 
   get explainText(): string {
     return this.explained.join('\n');
+  }
+
+  get timelineText(): string {
+    return this.timelines.join('\n');
+  }
+
+  stop(): void {
+    this.ownPauses?.stop();
+  }
+
+  /** The measured GraphQL run; with --timeline, its slow requests beside every process's pauses. */
+  private async measuredRun(scenario: Scenario, http: ReturnType<SearchLoad['httpRequest']>, limits: RunLimits): Promise<Measurement> {
+    const { rate, seconds } = this.options;
+    if (this.ownPauses === null) return httpAtFixedRate(http, rate, seconds, limits);
+    await this.app.pauses();
+    this.ownPauses.take();
+    const before = await this.postgresBackground();
+    const timed: TimedRequest[] = [];
+    const started = Date.now();
+    const measured = await httpAtFixedRate(http, rate, seconds, limits, timed);
+    const pauses: Pause[] = [...(await this.app.pauses()), ...this.ownPauses.take()];
+    const after = await this.postgresBackground();
+    const background = [
+      ...after.maintenance.filter((line) => !before.maintenance.includes(line)),
+      ...(after.checkpoints === before.checkpoints ? [] : [`PostgreSQL: ${after.checkpoints - before.checkpoints} checkpoint(s) during the run`]),
+    ];
+    const lines = [
+      `${scenario.key}: ${timed.filter((request) => request.ms > TARGET_P99_MS).length} of ${timed.length} answers over ${TARGET_P99_MS} ms; ` +
+        `pauses of ≥ 3 ms: ${pauses.length} (${pauses.filter((pause) => pause.kind === 'major GC').length} major GC)`,
+      ...describeEpisodes(episodes(timed, pauses, TARGET_P99_MS), started).map((line) => `  ${line}`),
+      ...background.map((line) => `  ${line}`),
+    ];
+    lines.forEach((line) => this.log(line));
+    this.timelines.push(...lines, '');
+    return measured;
+  }
+
+  /** Autovacuum/autoanalyze runs (table and end time) and the checkpoint count so far, to see whether any fell into a run. */
+  private async postgresBackground(): Promise<{ maintenance: string[]; checkpoints: number }> {
+    const maintenance = await this.pool.query<{ line: string }>(
+      `SELECT format('PostgreSQL: %s of %s ended %s', kind, relname, at) AS line
+         FROM pg_stat_user_tables,
+              LATERAL (VALUES ('autovacuum', last_autovacuum), ('autoanalyze', last_autoanalyze)) AS run(kind, at)
+        WHERE at IS NOT NULL`,
+    );
+    const checkpoints = await this.pool.query<{ n: string }>(`SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`);
+    return { maintenance: maintenance.rows.map((row) => row.line), checkpoints: Number(checkpoints.rows[0]?.n ?? 0) };
   }
 
   private search(variables: SearchVariables): Promise<SearchResponse> {
@@ -145,7 +204,7 @@ class SearchLoad {
     const http = this.httpRequest(variables);
     await httpAtFixedRate(http, rate, warmupSeconds, limits);
     await settled();
-    const graphqlAtRate = await httpAtFixedRate(http, rate, seconds, limits);
+    const graphqlAtRate = await this.measuredRun(scenario, http, limits);
     await settled();
     this.log(`${scenario.key}: GraphQL ${summary(graphqlAtRate)}`);
 
@@ -228,14 +287,23 @@ export async function searcherCredentials(): Promise<{ secret: string; token: st
   return { secret, token };
 }
 
+/**
+ * The load generator's own old-generation growth. It keeps ~33 MB (EXPLAIN plans, captured statements, latencies)
+ * and promotes a few MB/s while it drives 200 req/s; V8 gave it a limit only ~10 % above what survived, so it ran a
+ * major collection every 0.7–1 s, each stopping it for 10–25 ms (`--timeline` showed ~20 per scenario, and answers
+ * due meanwhile counted late against the app). Ten times as much room, as the api gets (HEAP_GROWING_PERCENT).
+ */
+const LOAD_GENERATOR_HEAP_GROWING_PERCENT = 900;
+
 export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCatalogue, options: LoadOptions, log: (message: string) => void): Promise<LoadReport> {
+  setFlagsFromString(`--heap-growing-percent=${LOAD_GENERATOR_HEAP_GROWING_PERCENT}`);
   const { secret, token } = await searcherCredentials();
   const environment = await machineAndDatabase(catalogue.url);
   const code = codeVersion();
   const out = resolve(repositoryRoot, '.bench-data', 'results');
   mkdirSync(out, { recursive: true });
   log(`starting the app on ${catalogue.database}`);
-  const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null, options.processes);
+  const app = await AppProcess.start(catalogue.url, secret, join(out, `app-${catalogue.database}.log`), options.cpuProfile ? out : null, options.processes, options.timeline);
   // Connections kept open, as the app's pool keeps them (libs/data/src/data-source.ts).
   const pool = new pg.Pool({ connectionString: catalogue.url, max: SQL_POOL_SIZE, application_name: SQL_NAME, idleTimeoutMillis: 0 });
   // Statements cancelled after a given-up run end their connections' queries, not the benchmark.
@@ -257,6 +325,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
       if (first !== undefined) deepPages.push(await load.compareDeepPage(first, deep));
     }
   } finally {
+    load.stop();
     await pool.end();
     await app.stop();
   }
@@ -278,6 +347,7 @@ export async function runSearchLoad(server: BenchServer, catalogue: GeneratedCat
   };
   writeFileSync(join(out, `search-load-${catalogue.database}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(out, `explain-${catalogue.database}.txt`), load.explainText);
+  if (options.timeline) writeFileSync(join(out, `timeline-${catalogue.database}.txt`), load.timelineText);
   log(`raw results, EXPLAIN ANALYZE plans and the app's log in ${out}`);
   return report;
 }
@@ -296,6 +366,7 @@ export function loadOptions(args: string[]): LoadOptions {
     appWarmupSeconds: Math.round(number('app-warmup', 30)),
     only: only === '' ? [] : only.split(','),
     cpuProfile: args.includes('--cpu-prof'),
+    timeline: args.includes('--timeline'),
     processes: Math.round(number('processes', DEFAULT_PROCESSES)),
   };
 }
