@@ -23,4 +23,5 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+# Node.js flags of the api process: apps/api/src/heap-tuning.ts (API_NODE_FLAGS), the same as npm start.
+CMD ["node", "--max-semi-space-size=64", "--no-memory-reducer", "dist/apps/api/src/main.js"]

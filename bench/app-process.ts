@@ -2,7 +2,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '../apps/api/src/heap-tuning.js';
 import type { CapturedStatement, FromAppServer, ToAppServer } from './app-server.js';
+import type { Pause } from './pauses.js';
 import { repositoryRoot } from './bench-database.js';
 import { SEARCH_DOCUMENT, type SearchVariables } from './scenarios.js';
 
@@ -11,8 +13,8 @@ export interface SearchResponse {
   errors?: unknown[];
 }
 
-/** Node.js flags for the app's process, as the Dockerfile and `npm start` give them (BENCH_APP_NODE_FLAGS overrides). */
-const APP_NODE_FLAGS = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Node.js flags for the app's process, as the Dockerfile and `npm start` give them (BENCH_APP_NODE_FLAGS replaces them). */
+const APP_NODE_FLAGS = process.env.BENCH_APP_NODE_FLAGS === undefined ? [...API_NODE_FLAGS] : process.env.BENCH_APP_NODE_FLAGS.split(' ').filter(Boolean);
 
 /** The application in its own process (bench/app-server.js), started and stopped by the load test. */
 export class AppProcess {
@@ -22,7 +24,7 @@ export class AppProcess {
   ) {}
 
   /** Starts bench/app-server.js configured like production (external database, local tokens, LOG_LEVEL=warn). */
-  static async start(databaseUrl: string, secret: string, logFile: string, cpuProfileDir: string | null, processes = 1): Promise<AppProcess> {
+  static async start(databaseUrl: string, secret: string, logFile: string, cpuProfileDir: string | null, processes = 1, timeline = false): Promise<AppProcess> {
     const dataDir = resolve(repositoryRoot, '.bench-data', 'app');
     mkdirSync(dataDir, { recursive: true });
     const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'app-server.js'), [], {
@@ -40,6 +42,7 @@ export class AppProcess {
         // api replicas as deployed (docker-compose.yml): jobs run in apps/worker, not in the api; search needs no Redis.
         WORKER: 'false',
         LIVE_WITHOUT_REDIS: 'true',
+        BENCH_TIMELINE: String(timeline),
         // To compare with V8's own heap growth: HEAP_GROWING_PERCENT=0 npm run bench:search
         ...(process.env.HEAP_GROWING_PERCENT === undefined ? {} : { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT }),
       },
@@ -90,6 +93,13 @@ export class AppProcess {
     const captured = AppProcess.next(this.child, 'captured');
     this.tell({ type: 'capture-stop' });
     return (await captured).statements;
+  }
+
+  /** The replicas' pauses since the last call (only recorded when started with `timeline`). */
+  async pauses(): Promise<Pause[]> {
+    const answer = AppProcess.next(this.child, 'pauses');
+    this.tell({ type: 'pauses' });
+    return (await answer).pauses;
   }
 
   async stop(): Promise<void> {

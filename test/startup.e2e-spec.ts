@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterDirectory, freePort } from '@app/data';
+import { API_NODE_FLAGS } from '../apps/api/src/heap-tuning.js';
 
 /**
  * The built server as `npm start` runs it: embedded PostgreSQL in DATA_DIR, migrations, demo seed,
@@ -23,8 +24,11 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const WITHOUT_FLAGS = 'started without the Node.js flags';
+
+/** Started with the Node.js flags npm start gives (`nodeFlags: []`: as `node dist/apps/api/src/main.js`). */
+async function startServer(env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = API_NODE_FLAGS): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeFlags, main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -82,6 +86,7 @@ describe('npm start: embedded PostgreSQL, demo data, restart', () => {
       organisations: { totalCount: 6 },
     });
     expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(server.output()).not.toContain(WITHOUT_FLAGS);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(existsSync(join(clusterDirectory(join(dataDir, 'postgres')), 'postmaster.pid'))).toBe(false);
@@ -104,7 +109,8 @@ describe('npm start: embedded PostgreSQL, demo data, restart', () => {
   });
 
   it('recovers after a crash (process killed, PostgreSQL orphaned)', async () => {
-    const crashed = await startServer(env);
+    const crashed = await startServer(env, []);
+    expect(crashed.output()).toContain(WITHOUT_FLAGS);
     crashed.child.kill('SIGKILL');
     await crashed.exited;
     const restarted = await startServer(env);

@@ -3,12 +3,14 @@ import { createLogger, loadConfigOrExit } from '@app/common';
 import { prepareDatabase } from '@app/data';
 import { DemoCatalogueSeeder } from './catalogue/demo-catalogue.seed.js';
 import { createApp } from './create-app.js';
-import { tuneHeapGrowth } from './heap-tuning.js';
+import { missingNodeFlags, tuneHeapGrowth } from './heap-tuning.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   tuneHeapGrowth(config.heapGrowingPercent);
   const logger = createLogger(config.logLevel);
+  const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length > 0) logger.warn({ missing }, 'started without the Node.js flags npm start and the Dockerfile give (apps/api/src/heap-tuning.ts): more garbage-collection work per request');
   const database = await prepareDatabase(config, logger);
   let app;
   try {
