@@ -36,8 +36,9 @@ export function missingNodeFlags(execArgv: readonly string[], nodeOptions: strin
  * machine takes both cores for a few hundred milliseconds (concurrent marking of ~55 MB live, the compaction
  * pause): the search benchmark's p99 at 200 req/s was those episodes (bench/RESULTS.md). With V8's factor (at most
  * 4×) and ~6 MB/s promoted per api process they came every ~8 s; at 900 (10×) about once a minute, and since the
- * larger young generation (API_NODE_FLAGS) promotes ~0.4 MB/s, about once in 25 minutes, for a heap of up to
- * ~0.6 GB per api process. V8 reads the flag whenever it computes the next limit, so setting it at start is enough.
+ * larger young generation (API_NODE_FLAGS) promotes far less, the first one came ~15 minutes into the benchmark's
+ * run, for a heap of up to ~0.6 GB per api process. V8 reads the flag whenever it computes the next limit, so setting
+ * it at start is enough.
  */
 export function tuneHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
