@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { watchPauses, type Pause } from './pauses.js';
 import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { watchPauses, type Pause } from './pauses.js';
 
 /**
  * The real application in its own process (so the load generator does not share its event loop), configured

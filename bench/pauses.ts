@@ -1,10 +1,12 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance, PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 
 /**
  * What paused a process, with wall-clock times, so the slow requests of a load run can be laid beside what each
  * process was doing at that moment (`--timeline`): V8's garbage collections (perf_hooks 'gc' entries: scavenges
  * on the main thread, the pauses of a major collection) and event-loop stalls (a 5 ms timer that fired late, which
- * also catches what is not a collection: long synchronous work, the process not being scheduled).
+ * also catches what is not a collection: long synchronous work, the process not being scheduled). `watchMachine`
+ * adds the CPU bursts of other programs on the machine, which stall every process of the benchmark at once.
  */
 export interface Pause {
   /** Which process: "api 12345", "load generator". */
@@ -56,6 +58,74 @@ export function watchPauses(who: string): { take(): Pause[]; stop(): void } {
     },
     stop() {
       observer.disconnect();
+      clearInterval(timer);
+    },
+  };
+}
+
+/** A sample of the machine's processes every this many ms; a process using more than MIN_FOREIGN_SHARE of a core in it is recorded. */
+const MACHINE_INTERVAL_MS = 200;
+const MIN_FOREIGN_SHARE = 0.4;
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat's CPU times. */
+const TICKS_PER_SECOND = 100;
+
+interface ProcessTicks {
+  ticks: number;
+  command: string;
+  parent: number;
+}
+
+/** CPU ticks (user + system), command and parent of every process, from /proc (Linux); empty elsewhere. */
+function processTicks(): Map<number, ProcessTicks> {
+  const found = new Map<number, ProcessTicks>();
+  if (!existsSync('/proc/self/stat')) return found;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.set(pid, { ticks: Number(fields[11]) + Number(fields[12]), command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), parent: Number(fields[1]) });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return found;
+}
+
+/** Whether `pid` is `root` or descends from it. */
+function descends(pid: number, root: number, processes: Map<number, ProcessTicks>): boolean {
+  for (let at = pid, hops = 0; at > 1 && hops < 64; at = processes.get(at)?.parent ?? 0, hops++) if (at === root) return true;
+  return false;
+}
+
+/**
+ * Records processes that are not `root` or its descendants (the load generator, the app, an embedded PostgreSQL)
+ * and used more than 40 % of a core in a 200 ms sample: programs that share the machine (seen here: RabbitMQ's Erlang
+ * VM, about a core for ~0.2 s once a minute, which set off episodes in which every process of the benchmark stalled).
+ */
+export function watchMachine(root: number): { take(): Pause[]; stop(): void } {
+  let pauses: Pause[] = [];
+  let last = processTicks();
+  let lastAt = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const current = processTicks();
+    for (const [pid, { ticks, command }] of current) {
+      const ms = ((ticks - (last.get(pid)?.ticks ?? ticks)) * 1000) / TICKS_PER_SECOND;
+      if (ms > MIN_FOREIGN_SHARE * (now - lastAt) && !descends(pid, root, current)) pauses.push({ who: `machine: ${command} (${pid})`, kind: 'CPU used', at: lastAt, ms });
+    }
+    last = current;
+    lastAt = now;
+  }, MACHINE_INTERVAL_MS);
+  timer.unref();
+  return {
+    take() {
+      const taken = pauses;
+      pauses = [];
+      return taken;
+    },
+    stop() {
       clearInterval(timer);
     },
   };

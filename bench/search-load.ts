@@ -15,7 +15,7 @@ import { explainAnalyze } from './explain.js';
 import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
 import { requireCatalogue, type GeneratedCatalogue } from './generate.js';
 import { httpAtFixedRate } from './http-load.js';
-import { describeEpisodes, episodes, watchPauses, type Pause, type TimedRequest } from './pauses.js';
+import { describeEpisodes, episodes, watchMachine, watchPauses, type Pause, type TimedRequest } from './pauses.js';
 import { markdownReport, TARGET_P99_MS, type DeepPageComparison, type LoadReport, type ScenarioResult } from './report.js';
 import { scenarios, SEARCH_DOCUMENT, type Scenario, type SearchVariables } from './scenarios.js';
 
@@ -41,7 +41,8 @@ export interface LoadOptions {
   processes: number;
   /**
    * Lay each slow request of the measured GraphQL runs beside what every process was doing then (collections and
-   * event-loop stalls of the api replicas and of the load generator, PostgreSQL's autovacuum and checkpoints):
+   * event-loop stalls of the api replicas and of the load generator, CPU bursts of other programs on the machine,
+   * PostgreSQL's autovacuum and checkpoints):
    * printed to the log and written to `timeline-<database>.txt`.
    */
   timeline: boolean;
@@ -81,6 +82,7 @@ class SearchLoad {
   private readonly explained: string[] = [];
   private readonly timelines: string[] = [];
   private readonly ownPauses: ReturnType<typeof watchPauses> | null;
+  private readonly machine: ReturnType<typeof watchMachine> | null;
 
   constructor(
     private readonly app: AppProcess,
@@ -91,6 +93,7 @@ class SearchLoad {
     private readonly log: (message: string) => void,
   ) {
     this.ownPauses = options.timeline ? watchPauses('load generator') : null;
+    this.machine = options.timeline ? watchMachine(process.pid) : null;
   }
 
   get explainText(): string {
@@ -103,6 +106,7 @@ class SearchLoad {
 
   stop(): void {
     this.ownPauses?.stop();
+    this.machine?.stop();
   }
 
   /** The measured GraphQL run; with --timeline, its slow requests beside every process's pauses. */
@@ -111,11 +115,12 @@ class SearchLoad {
     if (this.ownPauses === null) return httpAtFixedRate(http, rate, seconds, limits);
     await this.app.pauses();
     this.ownPauses.take();
+    this.machine?.take();
     const before = await this.postgresBackground();
     const timed: TimedRequest[] = [];
     const started = Date.now();
     const measured = await httpAtFixedRate(http, rate, seconds, limits, timed);
-    const pauses: Pause[] = [...(await this.app.pauses()), ...this.ownPauses.take()];
+    const pauses: Pause[] = [...(await this.app.pauses()), ...this.ownPauses.take(), ...(this.machine?.take() ?? [])];
     const after = await this.postgresBackground();
     const background = [
       ...after.maintenance.filter((line) => !before.maintenance.includes(line)),
@@ -140,7 +145,12 @@ class SearchLoad {
               LATERAL (VALUES ('autovacuum', last_autovacuum), ('autoanalyze', last_autoanalyze)) AS run(kind, at)
         WHERE at IS NOT NULL`,
     );
-    const checkpoints = await this.pool.query<{ n: string }>(`SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`);
+    // PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer (DATABASE_URL may be older).
+    const checkpoints = await this.pool.query<{ n: string }>(
+      (await this.pool.query(`SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS newer`)).rows[0]?.newer === true
+        ? `SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`
+        : `SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`,
+    );
     return { maintenance: maintenance.rows.map((row) => row.line), checkpoints: Number(checkpoints.rows[0]?.n ?? 0) };
   }
 
