@@ -5,8 +5,9 @@ import { setFlagsFromString } from 'node:v8';
  * (heap-tuning.spec.ts keeps the three equal), the search benchmark starts its api processes with them.
  *
  * `--max-semi-space-size=64` (MB; V8's default on 64-bit is 16): a request's objects stay referenced a little
- * while after its answer has gone (longer than ~180 ms, shorter than ~720 ms; what holds them is not found yet). With 16 MB semi-spaces a young-generation collection comes every ~90 ms at 100 req/s per process,
- * so much of a search request's objects lived through two of them and were copied into the old generation: 63 KB per
+ * while after its answer has gone (longer than ~180 ms, shorter than ~720 ms; what holds them is not found yet).
+ * With 16 MB semi-spaces a young-generation collection comes every ~90 ms at 100 req/s per process, so much of a
+ * search request's objects lived through two of them and were copied into the old generation: 63 KB per
  * answer ("verwaltung", one api process at 100 req/s; `--trace-gc-nvp`), ~6 MB/s, which filled the old generation
  * and brought the major collections behind the benchmark's p99 episodes (bench/RESULTS.md). With 64 MB a young
  * collection comes every ~360 ms and 3.6 KB per answer are promoted; the app's CPU time per search request drops
