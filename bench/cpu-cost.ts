@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppProcess, graphql } from './app-process.js';
 import { openBenchServer, repositoryRoot } from './bench-database.js';
 import { isEntryPoint, logLine, option, parseSize } from './cli.js';
+import { processIds, processStat, TICKS_PER_SECOND } from './proc-stat.js';
 import { requireCatalogue } from './generate.js';
 import { scenarios, type SearchVariables } from './scenarios.js';
 import { searcherCredentials } from './search-load.js';
@@ -15,27 +16,23 @@ import { searcherCredentials } from './search-load.js';
  * requests, and divides the CPU time the processes used meanwhile (from /proc, Linux only) by the requests.
  */
 
-const TICKS_PER_SECOND = 100;
-
 /**
  * user + system CPU seconds of the processes whose command line passes `select`, with what their ended children
  * used (PostgreSQL's postmaster collects that of parallel workers and ended backends).
  */
 function cpuSeconds(select: (pid: number, command: string) => boolean, kind: 'all' | 'system' = 'all'): number {
   let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
+  for (const pid of processIds()) {
+    let command: string;
     try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!select(pid, command)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime, stime, cutime, cstime
-      ticks += kind === 'system' ? Number(fields[12]) + Number(fields[14]) : Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
-      // the process ended meanwhile
+      continue; // the process ended meanwhile
     }
+    if (!select(pid, command)) continue;
+    const stat = processStat(pid);
+    if (stat === null) continue;
+    ticks += kind === 'system' ? stat.stime + stat.cstime : stat.utime + stat.stime + stat.cutime + stat.cstime;
   }
   return ticks / TICKS_PER_SECOND;
 }

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { performance, PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+import { processIds, processStat, TICKS_PER_SECOND, type ProcessStat } from './proc-stat.js';
 
 /**
  * What paused a process, with wall-clock times, so the slow requests of a load run can be laid beside what each
@@ -30,71 +31,70 @@ const TICK_MS = 5;
 /** A timer later than this counts as a stall of the event loop. */
 const MIN_STALL_MS = 15;
 
-/** Starts recording this process's pauses; `take()` returns those since the last call. */
-export function watchPauses(who: string): { take(): Pause[]; stop(): void } {
+/** Pauses recorded since the last `take()`; `stop()` ends the recording. */
+export interface PauseWatch {
+  take(): Pause[];
+  stop(): void;
+}
+
+/** A PauseWatch around `start`, which begins recording into `record` and returns what stops it. */
+function pauseWatch(start: (record: (pause: Pause) => void) => () => void): PauseWatch {
   let pauses: Pause[] = [];
-  const epoch = (relative: number) => performance.timeOrigin + relative;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
-      if (entry.duration < MIN_GC_MS) continue;
-      const kind = GC_KINDS[entry.detail?.kind ?? -1] ?? 'gc';
-      pauses.push({ who, kind, at: epoch(entry.startTime), ms: entry.duration });
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  let expected = performance.now() + TICK_MS;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const late = now - expected;
-    if (late >= MIN_STALL_MS) pauses.push({ who, kind: 'event loop stall', at: epoch(expected), ms: late });
-    expected = now + TICK_MS;
-  }, TICK_MS);
-  timer.unref();
+  const stop = start((pause) => pauses.push(pause));
   return {
     take() {
       const taken = pauses;
       pauses = [];
       return taken;
     },
-    stop() {
+    stop,
+  };
+}
+
+/** Starts recording this process's pauses. */
+export function watchPauses(who: string): PauseWatch {
+  const epoch = (relative: number) => performance.timeOrigin + relative;
+  return pauseWatch((record) => {
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+        if (entry.duration < MIN_GC_MS) continue;
+        const kind = GC_KINDS[entry.detail?.kind ?? -1] ?? 'gc';
+        record({ who, kind, at: epoch(entry.startTime), ms: entry.duration });
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    let expected = performance.now() + TICK_MS;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - expected;
+      if (late >= MIN_STALL_MS) record({ who, kind: 'event loop stall', at: epoch(expected), ms: late });
+      expected = now + TICK_MS;
+    }, TICK_MS);
+    timer.unref();
+    return () => {
       observer.disconnect();
       clearInterval(timer);
-    },
-  };
+    };
+  });
 }
 
 /** A sample of the machine's processes every this many ms; a process using more than MIN_FOREIGN_SHARE of a core in it is recorded. */
 const MACHINE_INTERVAL_MS = 200;
 const MIN_FOREIGN_SHARE = 0.4;
-/** Linux's clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat's CPU times. */
-const TICKS_PER_SECOND = 100;
 
-interface ProcessTicks {
-  ticks: number;
-  command: string;
-  parent: number;
-}
-
-/** CPU ticks (user + system), command and parent of every process, from /proc (Linux); empty elsewhere. */
-function processTicks(): Map<number, ProcessTicks> {
-  const found = new Map<number, ProcessTicks>();
+/** Every process's /proc stat by id (empty where there is no /proc). */
+function processStats(): Map<number, ProcessStat> {
+  const found = new Map<number, ProcessStat>();
   if (!existsSync('/proc/self/stat')) return found;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      found.set(pid, { ticks: Number(fields[11]) + Number(fields[12]), command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), parent: Number(fields[1]) });
-    } catch {
-      // The process ended meanwhile.
-    }
+  for (const pid of processIds()) {
+    const stat = processStat(pid);
+    if (stat !== null) found.set(pid, stat);
   }
   return found;
 }
 
 /** Whether `pid` is `root` or descends from it. */
-function descends(pid: number, root: number, processes: Map<number, ProcessTicks>): boolean {
+function descends(pid: number, root: number, processes: Map<number, ProcessStat>): boolean {
   for (let at = pid, hops = 0; at > 1 && hops < 64; at = processes.get(at)?.parent ?? 0, hops++) if (at === root) return true;
   return false;
 }
@@ -104,31 +104,24 @@ function descends(pid: number, root: number, processes: Map<number, ProcessTicks
  * and used more than 40 % of a core in a 200 ms sample: programs that share the machine (seen here: RabbitMQ's Erlang
  * VM, about a core for ~0.2 s once a minute, which set off episodes in which every process of the benchmark stalled).
  */
-export function watchMachine(root: number): { take(): Pause[]; stop(): void } {
-  let pauses: Pause[] = [];
-  let last = processTicks();
-  let lastAt = Date.now();
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const current = processTicks();
-    for (const [pid, { ticks, command }] of current) {
-      const ms = ((ticks - (last.get(pid)?.ticks ?? ticks)) * 1000) / TICKS_PER_SECOND;
-      if (ms > MIN_FOREIGN_SHARE * (now - lastAt) && !descends(pid, root, current)) pauses.push({ who: `machine: ${command} (${pid})`, kind: 'CPU used', at: lastAt, ms });
-    }
-    last = current;
-    lastAt = now;
-  }, MACHINE_INTERVAL_MS);
-  timer.unref();
-  return {
-    take() {
-      const taken = pauses;
-      pauses = [];
-      return taken;
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
+export function watchMachine(root: number): PauseWatch {
+  return pauseWatch((record) => {
+    let last = processStats();
+    let lastAt = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      const current = processStats();
+      for (const [pid, stat] of current) {
+        const before = last.get(pid) ?? stat;
+        const ms = ((stat.utime + stat.stime - before.utime - before.stime) * 1000) / TICKS_PER_SECOND;
+        if (ms > MIN_FOREIGN_SHARE * (now - lastAt) && !descends(pid, root, current)) record({ who: `machine: ${stat.name} (${pid})`, kind: 'CPU used', at: lastAt, ms });
+      }
+      last = current;
+      lastAt = now;
+    }, MACHINE_INTERVAL_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+  });
 }
 
 /** A request of a load run: when it was due (epoch ms) and how long its answer took from then. */

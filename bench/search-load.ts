@@ -15,7 +15,7 @@ import { explainAnalyze } from './explain.js';
 import { atFixedRate, type Measurement, type RunLimits } from './fixed-rate.js';
 import { requireCatalogue, type GeneratedCatalogue } from './generate.js';
 import { httpAtFixedRate } from './http-load.js';
-import { describeEpisodes, episodes, watchMachine, watchPauses, type Pause, type TimedRequest } from './pauses.js';
+import { describeEpisodes, episodes, watchMachine, watchPauses, type Pause, type PauseWatch, type TimedRequest } from './pauses.js';
 import { markdownReport, TARGET_P99_MS, type DeepPageComparison, type LoadReport, type ScenarioResult } from './report.js';
 import { scenarios, SEARCH_DOCUMENT, type Scenario, type SearchVariables } from './scenarios.js';
 
@@ -81,8 +81,8 @@ function summary(m: Measurement): string {
 class SearchLoad {
   private readonly explained: string[] = [];
   private readonly timelines: string[] = [];
-  private readonly ownPauses: ReturnType<typeof watchPauses> | null;
-  private readonly machine: ReturnType<typeof watchMachine> | null;
+  private readonly ownPauses: PauseWatch | null;
+  private readonly machine: PauseWatch | null;
 
   constructor(
     private readonly app: AppProcess,
