@@ -508,6 +508,47 @@ describe('searchAiSystems on the demo catalogue', () => {
     });
   });
 
+  describe('queries answered compiled (graphql-jit, from the second time a query text comes) equal graphql-js answers', () => {
+    const ENTRY = `id slug publishedAt firstPublishedAt archivedAt
+      organisation { id name level state }
+      ratingSummary { count average histogram }
+      published { name shortDescription description tags languages lifecycle aiActRiskClass aiTechniques licence gated contacts { name email } }`;
+    /** `variant` makes each text new to the app: its first answer comes from graphql-js, the next ones compiled. */
+    const document = (variant: string) => `# ${variant}
+    query($query: String, $filter: AiSystemFilter, $orderBy: AiSystemOrder, $after: String, $slug: String) {
+      searchAiSystems(query: $query, filter: $filter, orderBy: $orderBy, first: 7, after: $after) {
+        totalCount didYouMean
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        facets { field valueCount values { value count } }
+        edges { cursor score highlights { field html } node { ...Entry } }
+      }
+      aiSystem(slug: $slug) { ...Entry }
+      catalogueStats { publishedCount byLifecycle { key count } }
+    }
+    fragment Entry on AiSystem { ${ENTRY} }`;
+
+    it.each([
+      ['a German query', { query: 'Übersetzung', slug: 'uebersetzungsdienst-bund' }],
+      ['a typo', { query: 'Chatbto', slug: 'uebersetzungsdienst-bund' }],
+      ['browsing with filters, by name', { filter: { governmentLevel: ['BUND'] }, orderBy: 'NAME', slug: 'uebersetzungsdienst-bund' }],
+    ])('%s', async (variant, variables) => {
+      const first = await t.gql(document(variant), variables, token);
+      expect(first.errors).toBeUndefined();
+      const compiled = await t.gql(document(variant), variables, token);
+      expect(JSON.stringify(compiled.data)).toBe(JSON.stringify(first.data));
+    });
+
+    it.each([
+      ['a forged cursor', { query: 'Chatbot', after: 'kein-cursor', slug: 'uebersetzungsdienst-bund' }, 'BAD_USER_INPUT'],
+      ['an unknown slug beside a search that succeeds', { query: 'Chatbot', slug: 'gibt-es-nicht' }, 'NOT_FOUND'],
+    ])('an answer with an error stays graphql-js\'s: %s', async (variant, variables, code) => {
+      const answers = [];
+      for (let k = 0; k < 2; k++) answers.push(await t.gql(document(variant), variables, token));
+      expect(answers[0]?.errors?.map((error) => error.extensions.code)).toEqual([code]);
+      expect(answers[1]).toEqual(answers[0]);
+    });
+  });
+
   describe('SQL statements per request', () => {
     const PAGE = `query($query: String) {
       searchAiSystems(query: $query, first: 50) {

@@ -6,6 +6,7 @@ import type { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLError, specifiedRules, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import { DomainError, ErrorCode, formatGraphQLError, withoutSuggestions, type AppConfig, type AppLogger, type AppRequest, type Authenticator } from '@app/common';
 import type { GraphQLContext, LoaderFactory } from './loaders.js';
+import { compiledQueriesPlugin } from './compiled-execution.js';
 import { localGraphiQLPlugin } from './graphiql.js';
 import { graphqlWsOptions, isSocketContext, socketContext, type SocketContext } from './subscription-auth.js';
 import { socketOperationHooks } from './subscription-operations.js';
@@ -89,6 +90,7 @@ export function graphqlOptions(config: AppConfig, logger: AppLogger, loaders: Lo
       ApolloServerPluginCacheControlDisabled(),
       ...(armor.plugins as unknown as ApolloServerPlugin[]),
       errorLoggingPlugin(logger),
+      compiledQueriesPlugin(() => schemaHost.schema),
       ...(g.playground ? [localGraphiQLPlugin()] : []),
     ],
     validationRules: armorRules,
