@@ -39,6 +39,8 @@ export interface LoadReport {
   rate: number;
   /** api processes sharing the port (node:cluster), as replicas behind a load balancer. */
   processes: number;
+  /** The benchmark's scheduling priority over the machine's other programs (`--nice`), null when equal. */
+  priority: string | null;
   seconds: number;
   warmupSeconds: number;
   /** The whole query mix sent before the first scenario (JIT, caches), the kept results then made stale. */
@@ -121,6 +123,7 @@ export function markdownReport(report: LoadReport): string {
       `${report.seconds} s per scenario and side after ${report.warmupSeconds} s warm-up; latencies in ms from when each request was due (open loop, no coordinated omission); GraphQL = POST /graphql through the app over ${CONNECTIONS} keep-alive connections used in turn ` +
       `(${report.processes === 1 ? 'one api process' : `${report.processes} api processes sharing the port, as replicas behind a load balancer`}), ` +
       `SQL = the same request's statements replayed with pg (pool of 10, parallel where the app ran them in parallel). ` +
+      `${report.priority === null ? '' : `Priority: ${report.priority}. `}` +
       `"alone": median of ${SEQUENTIAL_TIMED} requests sent one at a time (fewer if that takes over 30 s). Lost: not sent (${report.rate} in flight already), failed, or ` +
       `unanswered ${report.graceSeconds} s after the run; "≥" marks percentiles of the answered requests only. ` +
       `Load generator CPU (share of one core): GraphQL ${report.results.map((r) => r.graphql.clientCpu.toFixed(2)).join('/')}, ` +
