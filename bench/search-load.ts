@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
@@ -401,7 +401,7 @@ const AUTOGROUP = '/proc/self/autogroup';
  * first shares the CPU equally between sessions and applies a process's niceness only within its session: run 8,
  * with the processes' niceness alone, still lost a core to RabbitMQ's burst. So the niceness goes to the session's
  * autogroup as well (/proc/self/autogroup). Call it before the database starts; it does not reach a DATABASE_URL
- * server. Needs the right to lower niceness (root).
+ * server. Needs the right to lower niceness (root); the session's autogroup gets its niceness back at exit.
  */
 export function raiseBenchPriority(log: (message: string) => void): string | null {
   try {
@@ -413,7 +413,10 @@ export function raiseBenchPriority(log: (message: string) => void): string | nul
   let group = '';
   if (existsSync(AUTOGROUP)) {
     try {
+      // "/autogroup-85 nice 0": the session keeps the niceness after the benchmark unless it is given back.
+      const before = /nice (-?\d+)/.exec(readFileSync(AUTOGROUP, 'utf8'))?.[1] ?? '0';
       writeFileSync(AUTOGROUP, String(BENCH_NICENESS));
+      process.once('exit', () => writeFileSync(AUTOGROUP, before));
       group = ' and their autogroup (the session) too';
     } catch (error) {
       log(`--nice: the autogroup's niceness stays 0 (${error instanceof Error ? error.message : String(error)}); other sessions keep an equal share`);

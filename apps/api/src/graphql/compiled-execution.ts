@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { OperationTypeNode, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
@@ -9,7 +9,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * dictionary objects per field for its arguments and results; bench/RESULTS.md).
  *
  * Only answers without errors come from here. A query whose compiled run reports any error (invalid variables,
- * a forbidden field, a failed resolver) returns null, and Apollo runs it again with graphql-js, so every error a
+ * a forbidden field, a failed resolver) or throws returns null, and Apollo runs it again with graphql-js, so every error a
  * client sees is graphql-js's, formatted and logged as before. Mutations and subscriptions always run with
  * graphql-js. Parsing, validation (graphql-armor's limits) and the other plugins stay Apollo's.
  */
@@ -22,7 +22,12 @@ export function compiledQueriesPlugin(schema: () => GraphQLSchema): ApolloServer
           if (operation.operation !== OperationTypeNode.QUERY) return null;
           const query = compiled.get(document, operationName);
           if (query === null) return null;
-          const result = await query.query(undefined, contextValue, request.variables ?? {});
+          let result: ExecutionResult;
+          try {
+            result = await query.query(undefined, contextValue, request.variables ?? {});
+          } catch {
+            return null;
+          }
           if (result.errors !== undefined && result.errors.length > 0) return null;
           return { http: { headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: result.data } } };
         },
