@@ -86,6 +86,8 @@ class SearchLoad {
   private readonly timelines: string[] = [];
   private readonly ownPauses: PauseWatch | null;
   private readonly machine: PauseWatch | null;
+  /** The statement that counts checkpoints on this server, asked for once per run. */
+  private checkpointCount: Promise<string> | null = null;
 
   constructor(
     private readonly app: AppProcess,
@@ -148,13 +150,15 @@ class SearchLoad {
               LATERAL (VALUES ('autovacuum', last_autovacuum), ('autoanalyze', last_autoanalyze)) AS run(kind, at)
         WHERE at IS NOT NULL`,
     );
-    // PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer (DATABASE_URL may be older).
-    const checkpoints = await this.pool.query<{ n: string }>(
-      (await this.pool.query(`SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS newer`)).rows[0]?.newer === true
-        ? `SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`
-        : `SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`,
-    );
+    this.checkpointCount ??= this.checkpointCountStatement();
+    const checkpoints = await this.pool.query<{ n: string }>(await this.checkpointCount);
     return { maintenance: maintenance.rows.map((row) => row.line), checkpoints: Number(checkpoints.rows[0]?.n ?? 0) };
+  }
+
+  /** PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer (DATABASE_URL may be older). */
+  private async checkpointCountStatement(): Promise<string> {
+    const newer = (await this.pool.query<{ newer: boolean }>(`SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS newer`)).rows[0]?.newer === true;
+    return newer ? `SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer` : `SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`;
   }
 
   private search(variables: SearchVariables): Promise<SearchResponse> {
